@@ -1,0 +1,281 @@
+// Package queue is the queue engine: it issues ticket numbers, routes
+// tickets to counters by the center's priority strategy, moves them through
+// their life, and appends every change to a hash-chained event log in the
+// same transaction.
+//
+// All writes go through one goroutine that owns the database's writer
+// connection. It takes whatever requests are waiting (up to maxBatch), runs
+// each inside its own savepoint of one transaction and commits once: a
+// group commit, so one fsync covers many tickets. A request is answered only
+// after its commit returned, so a number a client was told is durable, and a
+// request that failed or was rolled back gave its number back.
+package queue
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua/server/apperr"
+	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/config"
+	"github.com/motcua/motcua/server/store"
+)
+
+const maxBatch = 128
+
+// Engine is the queue engine. Its methods are safe for concurrent use.
+type Engine struct {
+	db    *store.DB
+	cfg   *config.Config
+	clock clock.Clock
+	log   *slog.Logger
+
+	services map[string]config.Service
+	counters map[string]config.Counter
+	weights  map[string]float64
+
+	ops  chan *op
+	quit chan struct{}
+	done chan struct{}
+
+	// writer-goroutine state
+	lastHash  string
+	lastID    int64
+	sweptDay  string
+	closeOnce sync.Once
+
+	subMu sync.Mutex
+	subs  map[*subscriber]struct{}
+
+	statsMu sync.Mutex
+	stats   Stats
+}
+
+// Stats counts what the writer did, for /metrics.
+type Stats struct {
+	Batches, Ops, Commits, FailedCommits, DroppedEvents uint64
+	MaxBatch                                            int
+}
+
+type op struct {
+	ctx  context.Context
+	fn   func(t *txn) (any, error)
+	res  chan result
+	read bool
+}
+
+type result struct {
+	v   any
+	err error
+}
+
+// New starts an engine over db for the center cfg (already validated).
+func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock, log *slog.Logger) (*Engine, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	e := &Engine{
+		db: db, cfg: cfg, clock: clk, log: log.With("component", "queue"),
+		services: map[string]config.Service{},
+		counters: map[string]config.Counter{},
+		weights:  map[string]float64{},
+		ops:      make(chan *op, 4096),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
+		subs:     map[*subscriber]struct{}{},
+	}
+	for _, s := range cfg.Services {
+		e.services[s.ID] = s
+	}
+	for _, c := range cfg.Counters {
+		e.counters[c.ID] = c
+	}
+	for _, p := range cfg.Priorities {
+		e.weights[p.ID] = p.Weight
+	}
+	row := db.W.QueryRowContext(ctx, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1")
+	switch err := row.Scan(&e.lastID, &e.lastHash); {
+	case errors.Is(err, sql.ErrNoRows):
+		e.lastID, e.lastHash = 0, genesisHash
+	case err != nil:
+		return nil, fmt.Errorf("queue: read event log head: %w", err)
+	}
+	now := clk.Now().UnixMilli()
+	for _, c := range cfg.Counters {
+		if _, err := db.W.ExecContext(ctx,
+			"INSERT INTO counters (id, state, updated_at) VALUES (?, 'closed', ?) ON CONFLICT (id) DO NOTHING", c.ID, now); err != nil {
+			return nil, fmt.Errorf("queue: init counter %s: %w", c.ID, err)
+		}
+	}
+	go e.writer()
+	return e, nil
+}
+
+// Close stops the writer after the requests already queued; later calls
+// fail with ErrClosed.
+func (e *Engine) Close() error {
+	e.closeOnce.Do(func() { close(e.quit) })
+	<-e.done
+	return nil
+}
+
+// ErrClosed is returned by an engine that was closed.
+var ErrClosed = apperr.New(apperr.Unavailable, "shutting-down", "Hệ thống đang tắt, vui lòng thử lại sau giây lát", "the daemon is shutting down")
+
+// Stats returns a copy of the writer's counters.
+func (e *Engine) Stats() Stats {
+	e.statsMu.Lock()
+	defer e.statsMu.Unlock()
+	return e.stats
+}
+
+// do runs fn in the writer and waits for its committed result.
+func (e *Engine) do(ctx context.Context, fn func(t *txn) (any, error)) (any, error) {
+	o := &op{ctx: ctx, fn: fn, res: make(chan result, 1)}
+	select {
+	case <-e.quit:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case e.ops <- o:
+	}
+	// Once queued the op will run (or fail) and answer; waiting on ctx here
+	// too would let a caller give up on a ticket that is then committed, so
+	// we always wait for the answer.
+	r := <-o.res
+	return r.v, r.err
+}
+
+func (e *Engine) writer() {
+	defer close(e.done)
+	batch := make([]*op, 0, maxBatch)
+	for {
+		batch = batch[:0]
+		select {
+		case o := <-e.ops:
+			batch = append(batch, o)
+		case <-e.quit:
+			// Answer whatever is still queued, then stop.
+			for {
+				select {
+				case o := <-e.ops:
+					batch = append(batch, o)
+					if len(batch) == maxBatch {
+						e.runBatch(batch)
+						batch = batch[:0]
+					}
+				default:
+					if len(batch) > 0 {
+						e.runBatch(batch)
+					}
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case o := <-e.ops:
+				batch = append(batch, o)
+			default:
+				break fill
+			}
+		}
+		e.runBatch(batch)
+	}
+}
+
+type txn struct {
+	e      *Engine
+	tx     *sql.Tx
+	ctx    context.Context
+	now    time.Time
+	events []Event
+	hash   string
+	id     int64
+}
+
+func (e *Engine) runBatch(batch []*op) {
+	ctx := context.Background()
+	results := make([]result, len(batch))
+	fail := func(err error) {
+		for i, o := range batch {
+			if results[i].err == nil {
+				results[i] = result{err: err}
+			}
+			o.res <- results[i]
+		}
+	}
+	tx, err := e.db.W.BeginTx(ctx, nil)
+	if err != nil {
+		e.log.Error("begin", "err", err)
+		fail(apperr.New(apperr.Unavailable, "database", "Lỗi cơ sở dữ liệu, vui lòng thử lại", "begin: %v", err))
+		return
+	}
+	t := &txn{e: e, tx: tx, ctx: ctx, hash: e.lastHash, id: e.lastID}
+	ran := 0
+	for i, o := range batch {
+		if o.ctx.Err() != nil {
+			results[i] = result{err: o.ctx.Err()}
+			continue
+		}
+		t.now = e.clock.Now().UTC()
+		if err := t.sweep(); err != nil {
+			results[i] = result{err: err}
+			continue
+		}
+		mark, hash, id := len(t.events), t.hash, t.id
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+			results[i] = result{err: fmt.Errorf("queue: savepoint: %w", err)}
+			continue
+		}
+		v, err := o.fn(t)
+		if err != nil {
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO op; RELEASE op"); rerr != nil {
+				tx.Rollback()
+				fail(fmt.Errorf("queue: rollback to savepoint: %w", rerr))
+				return
+			}
+			t.events, t.hash, t.id = t.events[:mark], hash, id
+			results[i] = result{err: err}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
+			tx.Rollback()
+			fail(fmt.Errorf("queue: release savepoint: %w", err))
+			return
+		}
+		results[i] = result{v: v}
+		ran++
+	}
+	if err := tx.Commit(); err != nil {
+		e.log.Error("commit", "err", err, "ops", len(batch))
+		e.statsMu.Lock()
+		e.stats.FailedCommits++
+		e.statsMu.Unlock()
+		e.sweptDay = "" // the sweep may have been rolled back with the rest
+		for i := range results {
+			results[i] = result{err: apperr.New(apperr.Unavailable, "database", "Lỗi cơ sở dữ liệu, vui lòng thử lại", "commit: %v", err)}
+		}
+		fail(nil)
+		return
+	}
+	e.lastHash, e.lastID = t.hash, t.id
+	e.statsMu.Lock()
+	e.stats.Batches++
+	e.stats.Commits++
+	e.stats.Ops += uint64(len(batch))
+	if len(batch) > e.stats.MaxBatch {
+		e.stats.MaxBatch = len(batch)
+	}
+	e.statsMu.Unlock()
+	for i, o := range batch {
+		o.res <- results[i]
+	}
+	e.publish(t.events)
+}

@@ -1,0 +1,145 @@
+// Package config holds the description of one center: its departments,
+// services, counters, kiosks, screens, priority categories and queue rules,
+// read from a TOML file, or the embedded demo center when none is given.
+package config
+
+// Config is one center's whole configuration. Field names in TOML are the
+// lower-case names in the tags; README.md lists every one.
+type Config struct {
+	Center      Center       `toml:"center"`
+	Queue       Queue        `toml:"queue"`
+	Departments []Department `toml:"department"`
+	Services    []Service    `toml:"service"`
+	Procedures  []Procedure  `toml:"procedure"`
+	Counters    []Counter    `toml:"counter"`
+	Kiosks      []Kiosk      `toml:"kiosk"`
+	Screens     []Screen     `toml:"screen"`
+	Priorities  []Priority   `toml:"priority"`
+	Staff       []Staff      `toml:"staff"`
+}
+
+// Center names the center and sets its daemon-wide options.
+type Center struct {
+	// Name as printed on tickets and pages, e.g. "Trung tâm Phục vụ hành chính công tỉnh Hà Nam".
+	Name string `toml:"name"`
+	// Parent is the body above the center, printed above its name on forms.
+	Parent string `toml:"parent"`
+	// Place is the place name in "[place], ngày … tháng … năm …".
+	Place string `toml:"place"`
+	// Listen is the HTTP address, default "127.0.0.1:8080".
+	Listen string `toml:"listen"`
+	// PublicURL is the base of the links printed in QR codes, e.g.
+	// "http://192.168.1.10:8080". Empty means the listen address.
+	PublicURL string `toml:"public_url"`
+	// Hours are the opening hours on working days, e.g. "07:30-17:00".
+	// Empty means always open (the demo center).
+	Hours string `toml:"hours"`
+	// MetricsFrom lists the networks allowed to read /metrics, in CIDR form.
+	// Empty means loopback and private networks.
+	MetricsFrom []string `toml:"metrics_from"`
+}
+
+// Queue sets how the queue engine chooses the next ticket.
+type Queue struct {
+	// Strategy is "strict" (priority tickets first), "interleave" (up to
+	// InterleaveN priority tickets, then one regular ticket while both wait)
+	// or "aging" (score = seconds waited × the category's weight; the highest
+	// score is called). Default "interleave".
+	Strategy string `toml:"strategy"`
+	// InterleaveN is N in "interleave N:1". Default 2.
+	InterleaveN int `toml:"interleave_n"`
+	// MaxRecalls is how many recalls a called ticket gets; the recall after
+	// that marks it no-show. Default 3.
+	MaxRecalls int `toml:"max_recalls"`
+	// TransferTo is where a transferred ticket lands in its new queue:
+	// "front" (default), "issue_time" (by its original issue time) or "back".
+	TransferTo string `toml:"transfer_to"`
+	// OfficialsMayCallSpecific lets officials (not only supervisors) call a
+	// waiting ticket out of order.
+	OfficialsMayCallSpecific bool `toml:"officials_may_call_specific"`
+	// RatingWindowS is how long after finish a rating is accepted, default 60.
+	RatingWindowS int `toml:"rating_window_s"`
+}
+
+// Department is a sở, ban, ngành (or the post office) that has services.
+type Department struct {
+	ID    string `toml:"id"`
+	Name  string `toml:"name"`
+	Short string `toml:"short"`
+}
+
+// Service is one choice on the kiosk: a procedure or a field of procedures,
+// with its own queue and numbering.
+type Service struct {
+	ID         string `toml:"id"`
+	Name       string `toml:"name"`
+	Department string `toml:"department"`
+	Field      string `toml:"field"`
+	// Numbering: either a numeric block NumberFrom..NumberTo (e.g. 1001..1999)
+	// or a letter Prefix with Width digits (A001). Numbers restart each local day.
+	Prefix     string `toml:"prefix"`
+	Width      int    `toml:"width"`
+	NumberFrom int    `toml:"number_from"`
+	NumberTo   int    `toml:"number_to"`
+	// AvgServiceS is the expected service time in seconds used for wait
+	// estimates until enough tickets of the day were served. Default 300.
+	AvgServiceS int `toml:"avg_service_s"`
+	// Closed services are shown on the kiosk but issue no tickets.
+	Closed bool `toml:"closed"`
+}
+
+// Procedure is one administrative procedure (thủ tục hành chính).
+type Procedure struct {
+	Code           string `toml:"code"`
+	Name           string `toml:"name"`
+	Service        string `toml:"service"`
+	Field          string `toml:"field"`
+	ProcessingDays int    `toml:"processing_days"`
+}
+
+// Counter is a quầy. Services are served in the listed order when Order is
+// "list", or oldest ticket first across all of them when Order is "fifo"
+// (default).
+type Counter struct {
+	ID       string   `toml:"id"`
+	Number   int      `toml:"number"`
+	Name     string   `toml:"name"`
+	Services []string `toml:"services"`
+	Order    string   `toml:"order"`
+	// General marks a Quầy Tổng hợp.
+	General bool   `toml:"general"`
+	Printer string `toml:"printer"`
+	Keypad  string `toml:"keypad"`
+}
+
+// Kiosk is a touch kiosk with its ticket printer.
+type Kiosk struct {
+	ID      string `toml:"id"`
+	Name    string `toml:"name"`
+	Printer string `toml:"printer"`
+}
+
+// Screen is a lobby display; empty lists mean everything.
+type Screen struct {
+	ID       string   `toml:"id"`
+	Name     string   `toml:"name"`
+	Counters []string `toml:"counters"`
+	Services []string `toml:"services"`
+}
+
+// Priority is a priority category (người cao tuổi, …).
+type Priority struct {
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+	// Weight multiplies waiting time under the aging strategy. Default 2.
+	Weight float64 `toml:"weight"`
+}
+
+// Staff is an account created at first start if it does not exist, with a
+// random password printed once.
+type Staff struct {
+	Username string `toml:"username"`
+	Name     string `toml:"name"`
+	Role     string `toml:"role"`
+	Counter  string `toml:"counter"`
+}

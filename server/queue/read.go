@@ -127,3 +127,24 @@ func (e *Engine) History(ctx context.Context, id int64) ([]Event, error) {
 
 // Config is the center the engine runs.
 func (e *Engine) Config() *config.Config { return e.cfg }
+
+// Ahead counts the tickets waiting before tk in its queue (transfers to the
+// front first, then by queue time); 0 for a ticket no longer waiting.
+func (e *Engine) Ahead(ctx context.Context, tk Ticket) (int, error) {
+	if tk.State != Waiting {
+		return 0, nil
+	}
+	var n int
+	var front int
+	var queued int64
+	if err := e.db.R.QueryRowContext(ctx, "SELECT front, queued_at FROM tickets WHERE id = ?", tk.ID).Scan(&front, &queued); err != nil {
+		return 0, fmt.Errorf("queue: ahead: %w", err)
+	}
+	err := e.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ? AND target_counter = ?
+		AND (front > ? OR (front = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))`,
+		tk.Day, tk.Service, tk.TargetCounter, front, front, queued, queued, tk.ID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("queue: ahead: %w", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,316 @@
+// Command motcua runs the front office of a Vietnamese Public Administration
+// Center: queue tickets, lobby screens, counters, rating keypads, dossiers.
+//
+//	motcua [serve] [--config FILE] [--data DIR] [--listen ADDR] [--simulate]
+//	motcua token create --role ROLE --name NAME [--counter ID]
+//	motcua user add --username U --name NAME --role ROLE [--counter ID]
+//	motcua backup FILE
+//	motcua audit verify
+//	motcua version | help
+//
+// Every flag can also be set as MOTCUA_<FLAG> in the environment
+// (MOTCUA_DATA, MOTCUA_CONFIG, MOTCUA_LISTEN, …); a flag wins over the
+// environment.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/motcua/motcua/server"
+	"github.com/motcua/motcua/server/auth"
+	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/config"
+	"github.com/motcua/motcua/server/queue"
+	"github.com/motcua/motcua/server/store"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "motcua:", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			os.Exit(2)
+		}
+		os.Exit(1)
+	}
+}
+
+type usageError struct{ error }
+
+const usage = `motcua — phần mềm một cửa: lấy số, gọi số, đánh giá, hồ sơ.
+
+Usage:
+  motcua [serve] [--config FILE] [--data DIR] [--listen ADDR] [--simulate]
+                 run the daemon; without --config, the embedded demo center
+  motcua token create --role ROLE --name NAME [--counter ID]
+                 make a bearer token (kiosk, display, official, supervisor,
+                 admin); the token is printed alone on the last line
+  motcua user add --username U --name NAME --role ROLE [--counter ID] [--password-stdin]
+                 add a staff account (official, supervisor, admin)
+  motcua backup FILE
+                 copy the live database to FILE (safe while serving)
+  motcua audit verify
+                 check the event log's hash chain
+  motcua version
+  motcua help
+
+Common flags: --data DIR (default "data"), --config FILE, --log-level
+debug|info|warn|error. Each flag may be given as MOTCUA_<NAME> in the
+environment, e.g. MOTCUA_DATA=/var/lib/motcua.
+`
+
+// flags makes a flag set whose defaults come from MOTCUA_* variables.
+func flags(name string, stderr io.Writer) (*flag.FlagSet, *common) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &common{}
+	fs.StringVar(&c.data, "data", env("DATA", "data"), "data directory (database, spool, secrets)")
+	fs.StringVar(&c.config, "config", env("CONFIG", ""), "center configuration (TOML); empty: the demo center")
+	fs.StringVar(&c.logLevel, "log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error")
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	return fs, c
+}
+
+type common struct{ data, config, logLevel string }
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("MOTCUA_" + name); ok {
+		return v
+	}
+	return def
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return usageError{err}
+	}
+	return nil
+}
+
+func logger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, usageError{fmt.Errorf("--log-level: %w", err)}
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(args, stdout, stderr)
+	case "token":
+		if len(args) == 0 || args[0] != "create" {
+			return usageError{errors.New("usage: motcua token create --role ROLE --name NAME [--counter ID]")}
+		}
+		return tokenCreate(args[1:], stdout, stderr)
+	case "user":
+		if len(args) == 0 || args[0] != "add" {
+			return usageError{errors.New("usage: motcua user add --username U --name NAME --role ROLE [--counter ID]")}
+		}
+		return userAdd(args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backup(args, stdout, stderr)
+	case "audit":
+		if len(args) == 0 || args[0] != "verify" {
+			return usageError{errors.New("usage: motcua audit verify")}
+		}
+		return auditVerify(args[1:], stdout, stderr)
+	case "version":
+		fmt.Fprintf(stdout, "motcua %s (schema %d)\n", server.Version, store.Version())
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return usageError{fmt.Errorf("unknown command %q; see motcua help", cmd)}
+}
+
+func serve(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("serve", stderr)
+	listen := fs.String("listen", env("LISTEN", ""), "HTTP address (default: the config's, 127.0.0.1:8080)")
+	simulate := fs.Bool("simulate", env("SIMULATE", "") == "1" || env("SIMULATE", "") == "true", "add simulated citizens and officials")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := logger(c.logLevel, stderr)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	app, err := server.Open(ctx, server.Options{ConfigPath: c.config, DataDir: c.data, Listen: *listen, Simulate: *simulate, Logger: log, Out: stdout})
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	what := "config " + c.config
+	if app.Demo {
+		what = "trung tâm mẫu (demo)"
+	}
+	fmt.Fprintf(stdout, "motcua %s — %s — %s\nTrang bắt đầu / start page: %s\n", server.Version, app.Cfg.Center.Name, what, app.URL())
+	log.Info("serving", "addr", app.Addr(), "data", c.data)
+	if err := app.Run(ctx); err != nil {
+		return err
+	}
+	return app.Close()
+}
+
+// openStore opens the database for a command run beside the daemon.
+func openStore(ctx context.Context, data string) (*store.DB, error) {
+	path := filepath.Join(data, "motcua.db")
+	return store.Open(ctx, path)
+}
+
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Demo(), nil
+	}
+	return config.Load(path)
+}
+
+func tokenCreate(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("token create", stderr)
+	role := fs.String("role", "", "kiosk, display, official, supervisor or admin")
+	name := fs.String("name", "", "who or what holds the token")
+	counter := fs.String("counter", "", "bind the token to a counter (officials), a kiosk or a screen")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if !auth.ValidRole(*role) || strings.TrimSpace(*name) == "" {
+		return usageError{errors.New("token create needs --role (kiosk, display, official, supervisor, admin) and --name")}
+	}
+	if *counter != "" {
+		cfg, err := loadConfig(c.config)
+		if err != nil {
+			return err
+		}
+		_, k := cfg.Counter(*counter)
+		_, ki := cfg.Kiosk(*counter)
+		_, sc := cfg.Screen(*counter)
+		if !k && !ki && !sc {
+			return usageError{fmt.Errorf("--counter %q is no counter, kiosk or screen of the center", *counter)}
+		}
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tok, err := auth.CreateToken(ctx, db, *role, *name, *counter, clock.System{}.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Token for %s (%s) — shown only once:\n%s\n", *name, *role, tok)
+	return nil
+}
+
+func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, c := flags("user add", stderr)
+	username := fs.String("username", "", "sign-in name")
+	name := fs.String("name", "", "full name, as recorded with every action")
+	role := fs.String("role", "official", "official, supervisor or admin")
+	counter := fs.String("counter", "", "the official's counter")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input (else one is generated)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" || *name == "" {
+		return usageError{errors.New("user add needs --username and --name")}
+	}
+	if *counter != "" {
+		cfg, err := loadConfig(c.config)
+		if err != nil {
+			return err
+		}
+		if _, ok := cfg.Counter(*counter); !ok {
+			return usageError{fmt.Errorf("--counter %q is no counter of the center", *counter)}
+		}
+	}
+	pw := server.NewPassword()
+	if *fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := auth.CreateUser(ctx, db, auth.User{Username: *username, Name: *name, Role: *role, Counter: *counter}, pw, time.Now()); err != nil {
+		return err
+	}
+	if *fromStdin {
+		fmt.Fprintf(stdout, "User %s added.\n", *username)
+	} else {
+		fmt.Fprintf(stdout, "User %s added. Password (shown only once):\n%s\n", *username, pw)
+	}
+	return nil
+}
+
+func backup(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("backup", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError{errors.New("usage: motcua backup [--data DIR] FILE")}
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	st, _ := os.Stat(fs.Arg(0))
+	fmt.Fprintf(stdout, "Backup written to %s (%d bytes, %s).\n", fs.Arg(0), st.Size(), time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func auditVerify(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("audit verify", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := queue.Verify(ctx, db.R)
+	if err != nil {
+		return fmt.Errorf("%d events good, then: %w", n, err)
+	}
+	fmt.Fprintf(stdout, "Event log intact: %d events, hash chain verified.\n", n)
+	return nil
+}

@@ -1,0 +1,562 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/display"
+	"github.com/motcua/motcua/kiosk"
+	"github.com/motcua/motcua/printer"
+	"github.com/motcua/motcua/server/apperr"
+	"github.com/motcua/motcua/server/auth"
+	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/queue"
+)
+
+const (
+	sessionCookie = "motcua_session"
+	csrfCookie    = "motcua_csrf"
+	csrfHeader    = "X-CSRF-Token"
+	staffTTL      = 12 * time.Hour
+	deviceTTL     = 5 * 365 * 24 * time.Hour
+)
+
+// Role sets of the API table in shared/API.md ("kiosk+" and so on); admin
+// passes every check.
+var (
+	kioskPlus   = []string{auth.RoleKiosk, auth.RoleOfficial, auth.RoleSupervisor}
+	displayPlus = []string{auth.RoleDisplay, auth.RoleOfficial, auth.RoleSupervisor}
+	officialUp  = []string{auth.RoleOfficial, auth.RoleSupervisor}
+	supervisor  = []string{auth.RoleSupervisor}
+	adminOnly   = []string{}
+)
+
+func (a *App) routes() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, fn http.HandlerFunc) { mux.Handle(pattern, a.metrics.wrap(pattern, fn)) }
+	api := func(pattern string, roles []string, fn func(http.ResponseWriter, *http.Request, *auth.Principal)) {
+		mux.Handle(pattern, a.metrics.wrap(pattern, a.authed(roles, fn)))
+	}
+
+	h("GET /healthz", a.handleHealth)
+	h("GET /metrics", a.handleMetrics)
+
+	api("GET /api/v1/services", kioskPlus, a.handleServices)
+	api("POST /api/v1/tickets", kioskPlus, a.handleIssue)
+	api("GET /api/v1/tickets/{id}", officialUp, a.handleTicket)
+	api("GET /api/v1/counters", displayPlus, a.handleCounters)
+	api("GET /api/v1/counters/{id}", displayPlus, a.handleCounter)
+	api("POST /api/v1/counters/{id}/{action}", officialUp, a.handleCounterAction)
+	api("GET /api/v1/events", supervisor, a.handleEvents)
+	api("GET /api/v1/me", nil, a.handleMe)
+	api("POST /api/v1/pairings", adminOnly, a.handleCreatePairing)
+	h("POST /api/v1/session", a.handleLogin)
+	h("DELETE /api/v1/session", a.handleLogout)
+	h("GET /api/v1/public/tickets/{token}", a.handlePublicTicket)
+	h("/api/", func(w http.ResponseWriter, r *http.Request) {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "no-such-endpoint", "Không có chức năng này", "no API endpoint %s %s", r.Method, r.URL.Path))
+	})
+
+	h("GET /{$}", a.handleStart)
+	h("POST /start/pair", a.handleStartPair)
+	h("GET /pair/{code}", a.handlePair)
+	h("GET /t/{token}", a.handleTicketPage)
+	h("GET /kiosk/{kiosk}", a.handleKioskPage)
+	mux.Handle("GET /kiosk/assets/", http.StripPrefix("/kiosk/assets/", kiosk.Assets()))
+	h("GET /display/{screen}", a.handleDisplayPage)
+	mux.Handle("GET /display/assets/", http.StripPrefix("/display/assets/", display.Assets()))
+	api("GET /ws/display/{screen}", displayPlus, a.handleDisplayWS)
+	return a.recoverer(mux)
+}
+
+func (a *App) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.log.Error("panic", "component", "http", "path", r.URL.Path, "panic", v)
+				a.writeError(w, r, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+var (
+	errNoCredential = apperr.New(apperr.Unauthorized, "unauthorized", "Cần đăng nhập hoặc ghép nối thiết bị", "no valid bearer token or session cookie")
+	errWrongRole    = apperr.New(apperr.Forbidden, "forbidden", "Bạn không có quyền thực hiện thao tác này", "the credential's role may not do this")
+	errCSRF         = apperr.New(apperr.Forbidden, "csrf", "Phiên làm việc không hợp lệ, hãy tải lại trang", "missing or wrong X-CSRF-Token for a cookie session")
+)
+
+// principal finds who is calling: a bearer token, else a session cookie.
+func (a *App) principal(r *http.Request) (*auth.Principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || secret == "" {
+			return nil, errNoCredential
+		}
+		p, err := auth.LookupToken(r.Context(), a.DB, strings.TrimSpace(secret))
+		if errors.Is(err, auth.ErrNotFound) {
+			return nil, errNoCredential
+		}
+		return p, err
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, errNoCredential
+	}
+	p, err := auth.LookupSession(r.Context(), a.DB, c.Value, a.clock.Now())
+	if errors.Is(err, auth.ErrNotFound) {
+		return nil, errNoCredential
+	}
+	return p, err
+}
+
+// authed checks the credential, its role (nil roles: any credential) and,
+// for cookie sessions on unsafe methods, the CSRF token.
+func (a *App) authed(roles []string, fn func(http.ResponseWriter, *http.Request, *auth.Principal)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := a.principal(r)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		if roles != nil && !p.Is(roles...) {
+			a.writeError(w, r, errWrongRole)
+			return
+		}
+		if p.CSRF != "" && r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !auth.Equal(r.Header.Get(csrfHeader), p.CSRF) {
+				a.writeError(w, r, errCSRF)
+				return
+			}
+		}
+		fn(w, r, p)
+	})
+}
+
+func (a *App) handleHealth(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.DB.R.PingContext(ctx); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "error", "database": err.Error()})
+		return
+	}
+	var n int
+	if err := a.DB.R.QueryRowContext(ctx, "SELECT 1").Scan(&n); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "error", "database": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "version": Version, "devices": a.Devices()})
+}
+
+func (a *App) handleServices(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	ss, err := a.Engine.Services(r.Context())
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, ss)
+}
+
+type issueBody struct {
+	Service  string `json:"service"`
+	Kiosk    string `json:"kiosk,omitempty"`
+	Priority string `json:"priority,omitempty"`
+}
+
+type printResult struct {
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+}
+
+type issueResponse struct {
+	ID             int64       `json:"id"`
+	Number         string      `json:"number"`
+	Service        string      `json:"service"`
+	IssuedAt       time.Time   `json:"issued_at"`
+	WaitingAhead   int         `json:"waiting_ahead"`
+	EstimatedWaitS int         `json:"estimated_wait_s"`
+	TrackURL       string      `json:"track_url"`
+	Print          printResult `json:"print"`
+}
+
+func (a *App) handleIssue(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var b issueBody
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if b.Service == "" {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "service-missing", "Hãy chọn dịch vụ", "field service is required"))
+		return
+	}
+	if p.Role == auth.RoleKiosk && p.Place != "" {
+		if b.Kiosk != "" && b.Kiosk != p.Place {
+			a.writeError(w, r, apperr.New(apperr.Forbidden, "other-kiosk", "Thiết bị này không phải là kiosk đó", "credential is bound to kiosk %s", p.Place))
+			return
+		}
+		b.Kiosk = p.Place
+	}
+	if b.Kiosk != "" {
+		if _, ok := a.Cfg.Kiosk(b.Kiosk); !ok {
+			a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", b.Kiosk))
+			return
+		}
+	}
+	is, err := a.Engine.Issue(r.Context(), queue.IssueRequest{Service: b.Service, Kiosk: b.Kiosk, Priority: b.Priority, Actor: p.Name})
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	// The number is durable now; printing comes after, so a printer fault
+	// can never lose or repeat a number.
+	tk := is.Ticket
+	res := issueResponse{ID: tk.ID, Number: tk.Number, Service: tk.Service, IssuedAt: tk.IssuedAt,
+		WaitingAhead: is.WaitingAhead, EstimatedWaitS: is.EstimatedWaitS,
+		TrackURL: a.PublicURL() + "/t/" + tk.Token, Print: printResult{Status: "none"}}
+	if b.Kiosk != "" {
+		res.Print = a.printTicket(r.Context(), b.Kiosk, is, res.TrackURL)
+	}
+	writeJSON(w, http.StatusCreated, res)
+}
+
+// printTicket prints on the kiosk's printer and records the outcome.
+func (a *App) printTicket(ctx context.Context, kioskID string, is queue.Issued, trackURL string) printResult {
+	a.devMu.Lock()
+	p := a.printers[kioskID]
+	a.devMu.Unlock()
+	if p == nil {
+		return printResult{Status: "none"}
+	}
+	svc, _ := a.Cfg.Service(is.Ticket.Service)
+	dep, _ := a.Cfg.Department(svc.Department)
+	data := printer.Encode(printer.Ticket{
+		Center: a.Cfg.Center.Name, Number: is.Ticket.Number, Service: svc.Name, Department: dep.Name,
+		IssuedAt: is.Ticket.IssuedAt.In(clock.Local), WaitingAhead: is.WaitingAhead, TrackURL: trackURL,
+	}, printer.Profiles["80mm"])
+	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	res := printResult{Status: "printed"}
+	if err := p.Print(pctx, printer.Job{ID: "ticket-" + strconv.FormatInt(is.Ticket.ID, 10), Data: data}); err != nil {
+		res = printResult{Status: "failed", Error: printErrorVI(err)}
+		a.log.Warn("print failed", "component", "printer", "kiosk", kioskID, "ticket", is.Ticket.Number, "err", err)
+	}
+	if err := a.Engine.SetPrintStatus(context.WithoutCancel(ctx), is.Ticket.ID, res.Status, res.Error); err != nil {
+		a.log.Error("record print status", "err", err)
+	}
+	return res
+}
+
+func printErrorVI(err error) string {
+	switch {
+	case errors.Is(err, printer.ErrPaperOut):
+		return "Máy in hết giấy"
+	case errors.Is(err, printer.ErrCoverOpen):
+		return "Nắp máy in đang mở"
+	default:
+		return "Máy in không phản hồi"
+	}
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.New(apperr.Invalid, "bad-id", "Mã vé không hợp lệ", "ticket id must be a positive integer")
+	}
+	return id, nil
+}
+
+func (a *App) handleTicket(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	id, err := pathID(r)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	tk, err := a.Engine.Ticket(r.Context(), id)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	hist, err := a.Engine.History(r.Context(), id)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": tk, "history": hist})
+}
+
+func (a *App) handleCounters(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	cs, err := a.Engine.Counters(r.Context())
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, cs)
+}
+
+func (a *App) handleCounter(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	c, err := a.Engine.Counter(r.Context(), r.PathValue("id"))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+type counterBody struct {
+	Service string `json:"service,omitempty"`
+	Counter string `json:"counter,omitempty"`
+	Ticket  int64  `json:"ticket,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id, action := r.PathValue("id"), r.PathValue("action")
+	if _, ok := a.Cfg.Counter(id); !ok {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "counter-not-found", "Không có quầy này", "no counter %q", id))
+		return
+	}
+	// An official (or counter PC) bound to a counter acts on that counter only.
+	if p.Role == auth.RoleOfficial && p.Place != "" && p.Place != id {
+		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-counter", "Bạn chỉ được thao tác trên quầy của mình", "credential is bound to counter %s", p.Place))
+		return
+	}
+	var b counterBody
+	if r.ContentLength != 0 {
+		if err := decode(w, r, &b); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	ctx := r.Context()
+	actor := queue.Actor{Name: p.Name, OutOfOrder: p.Is(auth.RoleSupervisor) || a.Cfg.Queue.OfficialsMayCallSpecific}
+	var (
+		tk  queue.Ticket
+		err error
+	)
+	switch action {
+	case "call-next":
+		tk, err = a.Engine.CallNext(ctx, id, actor)
+		if errors.Is(err, queue.ErrQueueEmpty) {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	case "recall":
+		tk, err = a.Engine.Recall(ctx, id, actor)
+	case "start":
+		tk, err = a.Engine.Start(ctx, id, actor)
+	case "finish":
+		tk, err = a.Engine.Finish(ctx, id, actor)
+	case "no-show":
+		tk, err = a.Engine.NoShow(ctx, id, actor)
+	case "hold":
+		tk, err = a.Engine.Hold(ctx, id, actor)
+	case "transfer":
+		tk, err = a.Engine.Transfer(ctx, id, queue.TransferTo{Service: b.Service, Counter: b.Counter}, actor)
+	case "call":
+		if b.Ticket <= 0 {
+			err = apperr.New(apperr.Invalid, "ticket-missing", "Hãy chọn vé cần gọi", "field ticket is required")
+			break
+		}
+		tk, err = a.Engine.Call(ctx, id, b.Ticket, actor)
+	case "open", "close", "pause":
+		state := map[string]string{"open": "open", "close": "closed", "pause": "paused"}[action]
+		cs, err := a.Engine.SetCounterState(ctx, id, state, b.Reason, actor)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"counter": cs})
+		return
+	default:
+		err = apperr.New(apperr.NotFound, "no-such-action", "Không có thao tác này", "unknown counter action %q", action)
+	}
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"ticket": tk})
+}
+
+func (a *App) handleEvents(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	q := r.URL.Query()
+	after, err1 := strconv.ParseInt(q.Get("after"), 10, 64)
+	limit, err2 := strconv.Atoi(q.Get("limit"))
+	if (q.Get("after") != "" && (err1 != nil || after < 0)) || (q.Get("limit") != "" && (err2 != nil || limit < 1)) {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-query", "Tham số không hợp lệ", "after and limit must be positive integers"))
+		return
+	}
+	evs, err := a.Engine.Events(r.Context(), after, limit)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if evs == nil {
+		evs = []queue.Event{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"events": evs})
+}
+
+func (a *App) handleMe(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "role": p.Role, "name": p.Name, "place": p.Place})
+}
+
+type loginBody struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (a *App) handleLogin(w http.ResponseWriter, r *http.Request) {
+	var b loginBody
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	keys := []string{"ip:" + clientIP(r), "user:" + strings.ToLower(b.Username)}
+	if wait := a.limiter.blocked(keys...); wait > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		a.writeError(w, r, apperr.New(apperr.RateLimited, "too-many-attempts",
+			fmt.Sprintf("Đăng nhập sai quá nhiều lần, hãy thử lại sau %d phút", int(wait.Minutes())+1), "too many failed sign-ins"))
+		return
+	}
+	u, err := auth.CheckPassword(r.Context(), a.DB, b.Username, b.Password)
+	if errors.Is(err, auth.ErrNotFound) {
+		a.limiter.fail(keys...)
+		a.writeError(w, r, apperr.New(apperr.Unauthorized, "bad-credentials", "Sai tên đăng nhập hoặc mật khẩu", "wrong username or password"))
+		return
+	}
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.limiter.reset(keys[1])
+	s, err := auth.CreateSession(r.Context(), a.DB, auth.Principal{Role: u.Role, Name: u.Name + " (" + u.Username + ")", Place: u.Counter}, u.ID, a.clock.Now(), staffTTL)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.setSessionCookies(w, r, s)
+	writeJSON(w, http.StatusOK, map[string]any{"role": u.Role, "name": u.Name, "counter": u.Counter, "csrf": s.CSRF})
+}
+
+func (a *App) setSessionCookies(w http.ResponseWriter, r *http.Request, s auth.Session) {
+	secure := r.TLS != nil
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.Cookie, Path: "/", Expires: s.Expires, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
+	// The CSRF secret is readable by the page's script, which sends it back
+	// in X-CSRF-Token; another site can neither read it nor set the header.
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: s.CSRF, Path: "/", Expires: s.Expires, Secure: secure, SameSite: http.SameSiteStrictMode})
+}
+
+func (a *App) handleLogout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if p, err := auth.LookupSession(r.Context(), a.DB, c.Value, a.clock.Now()); err == nil && !auth.Equal(r.Header.Get(csrfHeader), p.CSRF) {
+			a.writeError(w, r, errCSRF)
+			return
+		}
+		auth.DeleteSession(r.Context(), a.DB, c.Value)
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: "", Path: "/", MaxAge: -1})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type pairingBody struct {
+	Role  string `json:"role"`
+	Place string `json:"place"`
+}
+
+func (a *App) placeExists(role, place string) bool {
+	switch role {
+	case auth.RoleKiosk:
+		_, ok := a.Cfg.Kiosk(place)
+		return ok
+	case auth.RoleDisplay:
+		_, ok := a.Cfg.Screen(place)
+		return ok
+	case auth.RoleOfficial:
+		_, ok := a.Cfg.Counter(place)
+		return ok
+	}
+	return false
+}
+
+func (a *App) handleCreatePairing(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	var b pairingBody
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if !a.placeExists(b.Role, b.Place) {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-pairing", "Thiết bị cần ghép nối không có trong cấu hình", "role must be kiosk, display or official with a configured place"))
+		return
+	}
+	code, err := auth.CreatePairing(r.Context(), a.DB, b.Role, b.Place, a.clock.Now(), 24*time.Hour)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"code": code, "url": a.PublicURL() + "/pair/" + code, "expires_in_s": 86400})
+}
+
+// pair gives this browser a long-lived device session and sends it to its page.
+func (a *App) pair(w http.ResponseWriter, r *http.Request, role, place string) {
+	name := map[string]string{auth.RoleKiosk: "kiosk ", auth.RoleDisplay: "màn hình ", auth.RoleOfficial: "máy quầy "}[role] + place
+	s, err := auth.CreateSession(r.Context(), a.DB, auth.Principal{Role: role, Name: name, Place: place}, 0, a.clock.Now(), deviceTTL)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.setSessionCookies(w, r, s)
+	http.Redirect(w, r, devicePage(role, place), http.StatusSeeOther)
+}
+
+func devicePage(role, place string) string {
+	switch role {
+	case auth.RoleKiosk:
+		return "/kiosk/" + place
+	case auth.RoleDisplay:
+		return "/display/" + place
+	}
+	return "/"
+}
+
+func (a *App) handlePair(w http.ResponseWriter, r *http.Request) {
+	role, place, err := auth.UsePairing(r.Context(), a.DB, r.PathValue("code"), a.clock.Now())
+	if errors.Is(err, auth.ErrNotFound) {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "pairing-not-found", "Mã ghép nối không đúng, đã dùng hoặc đã hết hạn", "unknown, used or expired pairing code"))
+		return
+	}
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.pair(w, r, role, place)
+}
+
+func (a *App) handleDisplayWS(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	screen := r.PathValue("screen")
+	if p.Role == auth.RoleDisplay && p.Place != "" && p.Place != screen {
+		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-screen", "Thiết bị này không phải là màn hình đó", "credential is bound to screen %s", p.Place))
+		return
+	}
+	a.Hub.ServeWS(w, r, screen)
+}

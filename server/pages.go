@@ -1,0 +1,185 @@
+package server
+
+import (
+	"embed"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/motcua/motcua/display"
+	"github.com/motcua/motcua/kiosk"
+	"github.com/motcua/motcua/server/apperr"
+	"github.com/motcua/motcua/server/auth"
+	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/config"
+	"github.com/motcua/motcua/server/queue"
+)
+
+//go:embed web/*.html
+var webFS embed.FS
+
+var pages = template.Must(template.ParseFS(webFS, "web/*.html"))
+
+func render(w http.ResponseWriter, name string, data any) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+	if err := pages.ExecuteTemplate(w, name, data); err != nil {
+		http.Error(w, "template error", http.StatusInternalServerError)
+	}
+}
+
+type counterRow struct {
+	config.Counter
+	State, StateVI string
+}
+
+// canPair: one-click pairing from the start page is for the demo center,
+// and only from this machine, so nobody on the LAN can make themselves a
+// kiosk; a real center pairs through admin-made codes.
+func (a *App) canPair(r *http.Request) bool {
+	ip := net.ParseIP(clientIP(r))
+	return a.Demo && ip != nil && ip.IsLoopback()
+}
+
+func (a *App) handleStart(w http.ResponseWriter, r *http.Request) {
+	cs, err := a.Engine.Counters(r.Context())
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	vi := map[string]string{"open": "đang mở", "paused": "tạm nghỉ", "closed": "đóng"}
+	var rows []counterRow
+	for i, c := range a.Cfg.Counters {
+		var names []string
+		for _, s := range c.Services {
+			sv, _ := a.Cfg.Service(s)
+			names = append(names, sv.Name)
+		}
+		cc := c
+		cc.Services = []string{strings.Join(names, "; ")}
+		rows = append(rows, counterRow{Counter: cc, State: cs[i].State, StateVI: vi[cs[i].State]})
+	}
+	render(w, "start.html", map[string]any{
+		"Center": a.Cfg.Center.Name, "Version": Version, "Demo": a.Demo, "CanPair": a.canPair(r),
+		"Spool": filepath.Join(a.opts.DataDir, "spool"), "Kiosks": a.Cfg.Kiosks, "Screens": a.Cfg.Screens, "Counters": rows,
+	})
+}
+
+func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
+	if !a.canPair(r) {
+		a.writeError(w, r, apperr.New(apperr.Forbidden, "pairing-not-allowed", "Chỉ ghép nối nhanh được trên máy chủ của trung tâm mẫu", "one-click pairing is for the demo, from loopback"))
+		return
+	}
+	// A form posted from another site must not pair this browser.
+	if o := r.Header.Get("Origin"); o != "" {
+		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+			a.writeError(w, r, errCSRF)
+			return
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if err := r.ParseForm(); err != nil {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-form", "Dữ liệu không hợp lệ", "%v", err))
+		return
+	}
+	role, place := r.PostForm.Get("role"), r.PostForm.Get("place")
+	if (role != auth.RoleKiosk && role != auth.RoleDisplay) || !a.placeExists(role, place) {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-pairing", "Thiết bị cần ghép nối không có trong cấu hình", "unknown device %s %s", role, place))
+		return
+	}
+	a.pair(w, r, role, place)
+}
+
+func (a *App) handleKioskPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("kiosk")
+	if _, ok := a.Cfg.Kiosk(id); !ok {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", id))
+		return
+	}
+	kiosk.Page(w, r, id, a.Cfg.Center.Name)
+}
+
+func (a *App) handleDisplayPage(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("screen")
+	sc, ok := a.Cfg.Screen(id)
+	if !ok {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "screen-not-found", "Không có màn hình này", "no screen %q", id))
+		return
+	}
+	title := a.Cfg.Center.Name
+	if sc.Name != "" {
+		title += " — " + sc.Name
+	}
+	display.Page(w, r, id, title)
+}
+
+// publicTicket is all a ticket's public page shows: no personal data.
+type publicTicket struct {
+	Number        string `json:"number"`
+	Service       string `json:"service"`
+	State         string `json:"state"`
+	WaitingAhead  int    `json:"waiting_ahead"`
+	CounterNumber int    `json:"counter_number,omitempty"`
+	Message       string `json:"message"`
+}
+
+func (a *App) publicTicket(r *http.Request) (publicTicket, queue.Ticket, error) {
+	tok := r.PathValue("token")
+	if len(tok) < 8 || len(tok) > 64 {
+		return publicTicket{}, queue.Ticket{}, apperr.New(apperr.NotFound, "ticket-not-found", "Không tìm thấy vé này", "no such ticket")
+	}
+	tk, err := a.Engine.TicketByToken(r.Context(), tok)
+	if err != nil {
+		return publicTicket{}, tk, err
+	}
+	ahead, err := a.Engine.Ahead(r.Context(), tk)
+	if err != nil {
+		return publicTicket{}, tk, err
+	}
+	svc, _ := a.Cfg.Service(tk.Service)
+	c, _ := a.Cfg.Counter(tk.Counter)
+	p := publicTicket{Number: tk.Number, Service: svc.Name, State: string(tk.State), WaitingAhead: ahead}
+	switch tk.State {
+	case queue.Waiting:
+		p.Message = fmt.Sprintf("Đang chờ — còn %d người trước bạn", ahead)
+	case queue.Called, queue.Serving:
+		p.CounterNumber = c.Number
+		p.Message = fmt.Sprintf("Mời đến quầy số %d", c.Number)
+	case queue.Held:
+		p.Message = "Hồ sơ đang tạm giữ — cán bộ sẽ gọi lại bạn"
+	case queue.Done:
+		p.Message = "Đã phục vụ xong. Cảm ơn ông/bà!"
+	case queue.NoShow:
+		p.Message = "Đã gọi nhưng không thấy có mặt — vui lòng liên hệ bàn hướng dẫn"
+	default:
+		p.Message = "Vé đã hết hiệu lực"
+	}
+	return p, tk, nil
+}
+
+func (a *App) handlePublicTicket(w http.ResponseWriter, r *http.Request) {
+	p, _, err := a.publicTicket(r)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+func (a *App) handleTicketPage(w http.ResponseWriter, r *http.Request) {
+	p, tk, err := a.publicTicket(r)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	render(w, "ticket.html", map[string]any{
+		"Center": a.Cfg.Center.Name, "Number": p.Number, "Service": p.Service, "Message": p.Message,
+		"Called": p.CounterNumber > 0, "Live": tk.State == queue.Waiting || tk.State == queue.Called || tk.State == queue.Serving || tk.State == queue.Held,
+		"Issued": tk.IssuedAt.In(clock.Local).Format("15:04 02/01/2006"),
+	})
+}

@@ -54,6 +54,11 @@ type Engine struct {
 
 	statsMu sync.Mutex
 	stats   Stats
+
+	// stmts are the writer's prepared statements by query text; only the
+	// writer goroutine touches them. Re-parsing each statement was most of
+	// a ticket's cost in the writer.
+	stmts map[string]*sql.Stmt
 }
 
 // Stats counts what the writer did, for /metrics.
@@ -88,6 +93,7 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 		quit:     make(chan struct{}),
 		done:     make(chan struct{}),
 		subs:     map[*subscriber]struct{}{},
+		stmts:    map[string]*sql.Stmt{},
 	}
 	for _, s := range cfg.Services {
 		e.services[s.ID] = s
@@ -121,6 +127,12 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 func (e *Engine) Close() error {
 	e.closeOnce.Do(func() { close(e.quit) })
 	<-e.done
+	for q, st := range e.stmts {
+		if st != nil {
+			st.Close()
+		}
+		delete(e.stmts, q)
+	}
 	return nil
 }
 
@@ -200,6 +212,56 @@ type txn struct {
 	id     int64
 }
 
+// stmt returns the prepared statement of q, or nil the first time q is
+// seen: the writer's only connection is inside the transaction then, so q
+// runs unprepared and is prepared after the commit (preparePending).
+func (e *Engine) stmt(q string) *sql.Stmt {
+	s, ok := e.stmts[q]
+	if !ok {
+		e.stmts[q] = nil
+	}
+	return s
+}
+
+// preparePending prepares the statements first seen in the last batch.
+func (e *Engine) preparePending() {
+	for q, s := range e.stmts {
+		if s != nil {
+			continue
+		}
+		st, err := e.db.W.Prepare(q)
+		if err != nil {
+			e.log.Warn("prepare", "err", err)
+			delete(e.stmts, q)
+			continue
+		}
+		e.stmts[q] = st
+	}
+}
+
+// exec, queryRow and query run a statement in the transaction, through the
+// writer's prepared statement of that text once there is one.
+func (t *txn) exec(q string, args ...any) (sql.Result, error) {
+	if s := t.e.stmt(q); s != nil {
+		return t.tx.StmtContext(t.ctx, s).ExecContext(t.ctx, args...)
+	}
+	return t.tx.ExecContext(t.ctx, q, args...)
+}
+
+func (t *txn) queryRow(q string, args ...any) *sql.Row {
+	if s := t.e.stmt(q); s != nil {
+		return t.tx.StmtContext(t.ctx, s).QueryRowContext(t.ctx, args...)
+	}
+	return t.tx.QueryRowContext(t.ctx, q, args...)
+}
+
+func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
+	if s := t.e.stmt(q); s != nil {
+		return t.tx.StmtContext(t.ctx, s).QueryContext(t.ctx, args...)
+	}
+	return t.tx.QueryContext(t.ctx, q, args...)
+}
+
 func (e *Engine) runBatch(batch []*op) {
 	ctx := context.Background()
 	results := make([]result, len(batch))
@@ -230,13 +292,17 @@ func (e *Engine) runBatch(batch []*op) {
 			continue
 		}
 		mark, hash, id := len(t.events), t.hash, t.id
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+		if _, err := t.exec("SAVEPOINT op"); err != nil {
 			results[i] = result{err: fmt.Errorf("queue: savepoint: %w", err)}
 			continue
 		}
 		v, err := o.fn(t)
 		if err != nil {
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO op; RELEASE op"); rerr != nil {
+			_, rerr := t.exec("ROLLBACK TO op")
+			if rerr == nil {
+				_, rerr = t.exec("RELEASE op")
+			}
+			if rerr != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("queue: rollback to savepoint: %w", rerr))
 				return
@@ -245,7 +311,7 @@ func (e *Engine) runBatch(batch []*op) {
 			results[i] = result{err: err}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil {
+		if _, err := t.exec("RELEASE op"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("queue: release savepoint: %w", err))
 			return
@@ -278,4 +344,5 @@ func (e *Engine) runBatch(batch []*op) {
 		o.res <- results[i]
 	}
 	e.publish(t.events)
+	e.preparePending()
 }

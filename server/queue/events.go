@@ -50,7 +50,7 @@ func (t *txn) emit(typ string, tk *Ticket, counter, actor string, data map[strin
 	if ticketID != 0 {
 		tcol = ticketID
 	}
-	if _, err := t.tx.ExecContext(t.ctx,
+	if _, err := t.exec(
 		`INSERT INTO events (id, at, type, ticket, counter, actor, data, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
 		id, at, typ, tcol, counter, actor, string(raw), t.hash, h); err != nil {
 		return fmt.Errorf("queue: append event %s: %w", typ, err)

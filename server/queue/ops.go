@@ -44,7 +44,7 @@ func scanTicket(r scanner) (*Ticket, error) {
 }
 
 func (t *txn) ticket(id int64) (*Ticket, error) {
-	tk, err := scanTicket(t.tx.QueryRowContext(t.ctx, "SELECT "+ticketCols+" FROM tickets WHERE id = ?", id))
+	tk, err := scanTicket(t.queryRow("SELECT "+ticketCols+" FROM tickets WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errTicketNotFound
 	}
@@ -100,7 +100,7 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		}
 		day := clock.Day(t.now)
 		var seq int
-		if err := t.tx.QueryRowContext(t.ctx, `INSERT INTO sequences (service, day, last) VALUES (?, ?, 1)
+		if err := t.queryRow(`INSERT INTO sequences (service, day, last) VALUES (?, ?, 1)
 			ON CONFLICT (service, day) DO UPDATE SET last = last + 1 RETURNING last`, svc.ID, day).Scan(&seq); err != nil {
 			return nil, fmt.Errorf("queue: next number: %w", err)
 		}
@@ -109,24 +109,15 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 			return nil, apperr.New(apperr.Conflict, "numbers-exhausted", "Dịch vụ đã hết số thứ tự trong ngày", "%v", err)
 		}
 		now := t.now.UnixMilli()
-		res, err := t.tx.ExecContext(t.ctx, `INSERT INTO tickets (token, issued_service, service, day, seq, number, priority, kiosk, state, issued_at, queued_at)
-			VALUES (?,?,?,?,?,?,?,?,'waiting',?,?)`, newToken(), svc.ID, svc.ID, day, seq, num, req.Priority, req.Kiosk, now, now)
+		tk := &Ticket{Token: newToken(), Number: num, Service: svc.ID, IssuedService: svc.ID, Day: day, Seq: seq,
+			Priority: req.Priority, Kiosk: req.Kiosk, State: Waiting, IssuedAt: time.UnixMilli(now).UTC(), PrintStatus: "none"}
+		res, err := t.exec(`INSERT INTO tickets (token, issued_service, service, day, seq, number, priority, kiosk, state, issued_at, queued_at)
+			VALUES (?,?,?,?,?,?,?,?,'waiting',?,?)`, tk.Token, svc.ID, svc.ID, day, seq, num, req.Priority, req.Kiosk, now, now)
 		if err != nil {
 			return nil, fmt.Errorf("queue: store ticket: %w", err)
 		}
-		id, _ := res.LastInsertId()
-		tk, err := t.ticket(id)
-		if err != nil {
-			return nil, err
-		}
-		var ahead int
-		if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ? AND target_counter = '' AND id < ?`,
-			day, svc.ID, id).Scan(&ahead); err != nil {
-			return nil, fmt.Errorf("queue: count ahead: %w", err)
-		}
-		est, err := t.estimate(svc.ID, ahead)
-		if err != nil {
-			return nil, err
+		if tk.ID, err = res.LastInsertId(); err != nil {
+			return nil, fmt.Errorf("queue: store ticket: %w", err)
 		}
 		data := map[string]any{"number": num, "service": svc.ID}
 		if req.Priority != "" {
@@ -138,12 +129,19 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		if err := t.emit(EvIssued, tk, "", req.Actor, data); err != nil {
 			return nil, err
 		}
-		return Issued{Ticket: *tk, WaitingAhead: ahead, EstimatedWaitS: est}, nil
+		return Issued{Ticket: *tk}, nil
 	})
 	if err != nil {
 		return Issued{}, err
 	}
-	return v.(Issued), nil
+	// The place in line and the wait estimate are read after the commit,
+	// outside the single writer, so they never slow the numbering down.
+	is := v.(Issued)
+	if is.WaitingAhead, err = e.Ahead(ctx, is.Ticket); err != nil {
+		return is, err
+	}
+	is.EstimatedWaitS, err = estimate(ctx, e.db.R, e, is.Ticket.Service, is.WaitingAhead, is.Ticket.Day)
+	return is, err
 }
 
 func minutesOfDay(t time.Time) int {
@@ -154,10 +152,6 @@ func minutesOfDay(t time.Time) int {
 // estimate is the expected wait in seconds for a ticket with ahead people
 // before it: ahead × the mean service time of the day (the configured one
 // until three tickets were served) ÷ the open counters serving the service.
-func (t *txn) estimate(service string, ahead int) (int, error) {
-	return estimate(t.ctx, t.tx, t.e, service, ahead, clock.Day(t.now))
-}
-
 type querier interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
@@ -209,7 +203,7 @@ func (t *txn) sweep() error {
 	if t.e.sweptDay == day {
 		return nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, "SELECT "+ticketCols+` FROM tickets WHERE day < ? AND state IN ('waiting','called','serving','held')`, day)
+	rows, err := t.query("SELECT "+ticketCols+` FROM tickets WHERE day < ? AND state IN ('waiting','called','serving','held')`, day)
 	if err != nil {
 		return fmt.Errorf("queue: day sweep: %w", err)
 	}
@@ -224,10 +218,10 @@ func (t *txn) sweep() error {
 	}
 	rows.Close()
 	for _, tk := range old {
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET state = 'expired' WHERE id = ?", tk.ID); err != nil {
+		if _, err := t.exec("UPDATE tickets SET state = 'expired' WHERE id = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: day sweep: %w", err)
 		}
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE counters SET current = NULL WHERE current = ?", tk.ID); err != nil {
+		if _, err := t.exec("UPDATE counters SET current = NULL WHERE current = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: day sweep: %w", err)
 		}
 		prev := tk.State
@@ -254,7 +248,7 @@ func (t *txn) counter(id string) (counterRow, error) {
 	if _, ok := t.e.counters[id]; !ok {
 		return c, errCounterNotFound
 	}
-	err := t.tx.QueryRowContext(t.ctx, "SELECT state, reason, current, priority_streak, official FROM counters WHERE id = ?", id).
+	err := t.queryRow("SELECT state, reason, current, priority_streak, official FROM counters WHERE id = ?", id).
 		Scan(&c.State, &c.Reason, &c.Current, &c.Streak, &c.Official)
 	if err != nil {
 		return c, fmt.Errorf("queue: read counter %s: %w", id, err)
@@ -267,7 +261,7 @@ func (t *txn) setCounter(id, state, reason string, current *int64, streak int, o
 	if current != nil {
 		cur = *current
 	}
-	_, err := t.tx.ExecContext(t.ctx, `UPDATE counters SET state = ?, reason = ?, current = ?, priority_streak = ?, official = ?, updated_at = ? WHERE id = ?`,
+	_, err := t.exec(`UPDATE counters SET state = ?, reason = ?, current = ?, priority_streak = ?, official = ?, updated_at = ? WHERE id = ?`,
 		state, reason, cur, streak, official, t.now.UnixMilli(), id)
 	if err != nil {
 		return fmt.Errorf("queue: update counter %s: %w", id, err)
@@ -302,7 +296,7 @@ func (e *Engine) CallNext(ctx context.Context, counter string, a Actor) (Ticket,
 		for _, s := range cfgc.Services {
 			args = append(args, s)
 		}
-		rows, err := t.tx.QueryContext(t.ctx, q, args...)
+		rows, err := t.query(q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("queue: candidates: %w", err)
 		}
@@ -357,7 +351,7 @@ func (t *txn) readyToCall(counter string, c counterRow) error {
 // call moves ticket id to called at counter.
 func (t *txn) call(counter string, c counterRow, id int64, streak int, a Actor, _ bool) (*Ticket, error) {
 	now := t.now.UnixMilli()
-	if _, err := t.tx.ExecContext(t.ctx, `UPDATE tickets SET state = 'called', counter = ?, target_counter = '', front = 0,
+	if _, err := t.exec(`UPDATE tickets SET state = 'called', counter = ?, target_counter = '', front = 0,
 		called_at = ?, started_at = NULL, recalls = 0, official = ? WHERE id = ?`, counter, now, a.Name, id); err != nil {
 		return nil, fmt.Errorf("queue: call: %w", err)
 	}
@@ -475,7 +469,7 @@ func (e *Engine) Recall(ctx context.Context, counter string, a Actor) (Ticket, e
 		if tk.Recalls >= e.cfg.Queue.MaxRecalls {
 			return t.noShow(counter, c, tk, a, "recalls")
 		}
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", tk.ID); err != nil {
+		if _, err := t.exec("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: recall: %w", err)
 		}
 		tk.Recalls++
@@ -484,7 +478,7 @@ func (e *Engine) Recall(ctx context.Context, counter string, a Actor) (Ticket, e
 }
 
 func (t *txn) noShow(counter string, c counterRow, tk *Ticket, a Actor, why string) error {
-	if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?", t.now.UnixMilli(), tk.ID); err != nil {
+	if _, err := t.exec("UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?", t.now.UnixMilli(), tk.ID); err != nil {
 		return fmt.Errorf("queue: no-show: %w", err)
 	}
 	if err := t.setCounter(counter, c.State, c.Reason, nil, c.Streak, c.Official); err != nil {
@@ -497,7 +491,7 @@ func (t *txn) noShow(counter string, c counterRow, tk *Ticket, a Actor, why stri
 // Start marks the citizen arrived at the counter.
 func (e *Engine) Start(ctx context.Context, counter string, a Actor) (Ticket, error) {
 	return e.current(ctx, counter, []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET state = 'serving', started_at = ? WHERE id = ?", t.now.UnixMilli(), tk.ID); err != nil {
+		if _, err := t.exec("UPDATE tickets SET state = 'serving', started_at = ? WHERE id = ?", t.now.UnixMilli(), tk.ID); err != nil {
 			return fmt.Errorf("queue: start: %w", err)
 		}
 		tk.State = Serving
@@ -511,13 +505,13 @@ func (e *Engine) Start(ctx context.Context, counter string, a Actor) (Ticket, er
 func (e *Engine) Finish(ctx context.Context, counter string, a Actor) (Ticket, error) {
 	return e.current(ctx, counter, []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
 		now := t.now.UnixMilli()
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET state = 'done', finished_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ?", now, now, tk.ID); err != nil {
+		if _, err := t.exec("UPDATE tickets SET state = 'done', finished_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ?", now, now, tk.ID); err != nil {
 			return fmt.Errorf("queue: finish: %w", err)
 		}
 		if err := t.setCounter(counter, c.State, c.Reason, nil, c.Streak, c.Official); err != nil {
 			return err
 		}
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE counters SET last_finished = ? WHERE id = ?", tk.ID, counter); err != nil {
+		if _, err := t.exec("UPDATE counters SET last_finished = ? WHERE id = ?", tk.ID, counter); err != nil {
 			return fmt.Errorf("queue: finish: %w", err)
 		}
 		tk.State = Done
@@ -536,7 +530,7 @@ func (e *Engine) NoShow(ctx context.Context, counter string, a Actor) (Ticket, e
 // the counter can call it back with Call.
 func (e *Engine) Hold(ctx context.Context, counter string, a Actor) (Ticket, error) {
 	return e.current(ctx, counter, []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET state = 'held' WHERE id = ?", tk.ID); err != nil {
+		if _, err := t.exec("UPDATE tickets SET state = 'held' WHERE id = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: hold: %w", err)
 		}
 		if err := t.setCounter(counter, c.State, c.Reason, nil, c.Streak, c.Official); err != nil {
@@ -585,7 +579,7 @@ func (e *Engine) Transfer(ctx context.Context, counter string, to TransferTo, a 
 		case "issue_time":
 			queued = tk.IssuedAt.UnixMilli()
 		}
-		if _, err := t.tx.ExecContext(t.ctx, `UPDATE tickets SET state = 'waiting', service = ?, target_counter = ?, front = ?, queued_at = ?,
+		if _, err := t.exec(`UPDATE tickets SET state = 'waiting', service = ?, target_counter = ?, front = ?, queued_at = ?,
 			transfers = transfers + 1, called_at = NULL, started_at = NULL, recalls = 0 WHERE id = ?`, service, to.Counter, front, queued, tk.ID); err != nil {
 			return fmt.Errorf("queue: transfer: %w", err)
 		}
@@ -652,7 +646,7 @@ func (e *Engine) SetPrintStatus(ctx context.Context, ticket int64, status, detai
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.tx.ExecContext(t.ctx, "UPDATE tickets SET print_status = ? WHERE id = ?", status, ticket); err != nil {
+		if _, err := t.exec("UPDATE tickets SET print_status = ? WHERE id = ?", status, ticket); err != nil {
 			return nil, fmt.Errorf("queue: print status: %w", err)
 		}
 		tk.PrintStatus = status

@@ -1,0 +1,86 @@
+package printer
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Ticket is what the server hands over to print a queue ticket. It carries
+// display values only: the printer package does not interpret them.
+type Ticket struct {
+	Center       string    // the center's name, printed at the top
+	Number       string    // queue number (số thứ tự), printed large, e.g. "1023"
+	Service      string    // the procedure or service the citizen chose
+	Department   string    // the department (sở, ban, ngành) serving it; may be empty
+	IssuedAt     time.Time // when the ticket was issued, already in the center's local time
+	WaitingAhead int       // people waiting ahead of this ticket when it was issued
+	TrackURL     string    // public page following the ticket; printed as a QR code by the raster layout
+}
+
+// Job is one print job: the exact bytes to send and an ID that names the job
+// in logs and in the virtual printer's spool.
+type Job struct {
+	ID   string // job identifier, usually the ticket or receipt ID; need not be a valid file name
+	Data []byte // the bytes sent to the device unchanged, e.g. from Encode
+}
+
+// Printer is one ESC/POS printer. Implementations are safe for concurrent
+// use; jobs sent concurrently are printed one after the other, never
+// interleaved.
+type Printer interface {
+	// Print sends job to the device and returns when the device accepted
+	// the bytes, not when the paper left the cutter. It fails with an error
+	// wrapping ErrPaperOut, ErrCoverOpen or ErrOffline when the printer is
+	// known to be unable to print. The job is not retried.
+	Print(ctx context.Context, job Job) error
+
+	// Status reports the printer's state as far as the driver can know it.
+	// An unreachable printer is reported as an error wrapping ErrOffline,
+	// with a zero Status.
+	Status(ctx context.Context) (Status, error)
+
+	// Close releases the printer. Print and Status fail with ErrClosed
+	// afterwards. Close is idempotent.
+	Close() error
+}
+
+// Status is a printer's state. Online mirrors the ESC/POS "off-line" status
+// bit: a printer whose paper ran out or whose cover is open goes off-line,
+// so Online is false together with PaperOut or CoverOpen.
+type Status struct {
+	Online       bool // ready to print
+	PaperNearEnd bool // the paper roll is nearly used up; printing still works
+	PaperOut     bool // no paper: printing is impossible
+	CoverOpen    bool // the cover is open: printing is impossible
+}
+
+// Err returns the error a print would fail with in state s: ErrCoverOpen,
+// ErrPaperOut or ErrOffline, in that order of precedence, or nil when the
+// printer is online. PaperNearEnd alone is not an error.
+func (s Status) Err() error {
+	switch {
+	case s.CoverOpen:
+		return ErrCoverOpen
+	case s.PaperOut:
+		return ErrPaperOut
+	case !s.Online:
+		return ErrOffline
+	}
+	return nil
+}
+
+// Errors a caller can branch on with errors.Is. Driver errors wrap them with
+// the printer's name and the job.
+var (
+	// ErrPaperOut means the printer has no paper.
+	ErrPaperOut = errors.New("paper out")
+	// ErrCoverOpen means the printer's cover is open.
+	ErrCoverOpen = errors.New("cover open")
+	// ErrOffline means the printer cannot be reached or is not ready:
+	// unplugged, switched off, not answering on the network, or in an error
+	// state it did not explain.
+	ErrOffline = errors.New("printer offline")
+	// ErrClosed means the Printer was closed.
+	ErrClosed = errors.New("printer closed")
+)

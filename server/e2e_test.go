@@ -191,10 +191,10 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("issue: %d %s", r.status, r.body)
 	}
 	var is struct {
-		ID           int64  `json:"id"`
-		Number       string `json:"number"`
-		WaitingAhead int    `json:"waiting_ahead"`
-		TrackURL     string `json:"track_url"`
+		ID           int64                   `json:"id"`
+		Number       string                  `json:"number"`
+		WaitingAhead int                     `json:"waiting_ahead"`
+		TrackURL     string                  `json:"track_url"`
 		Print        struct{ Status string } `json:"print"`
 	}
 	r.json(t, &is)
@@ -227,7 +227,9 @@ func TestEndToEnd(t *testing.T) {
 		if r.status != 200 {
 			t.Fatalf("%s: %d %s", action, r.status, r.body)
 		}
-		var out struct{ Ticket struct{ Number, State string } }
+		var out struct {
+			Ticket struct{ Number, State string }
+		}
 		r.json(t, &out)
 		if out.Ticket.Number != "1001" {
 			t.Errorf("%s: ticket %s", action, out.Ticket.Number)

@@ -37,6 +37,7 @@ type Engine struct {
 
 	services map[string]config.Service
 	counters map[string]config.Counter
+	servedBy map[string][]string // service → counters serving it
 	weights  map[string]float64
 
 	ops  chan *op
@@ -54,6 +55,14 @@ type Engine struct {
 
 	statsMu sync.Mutex
 	stats   Stats
+
+	// waiting counts the tickets of waitDay waiting in each service's
+	// common queue (not transferred to one counter), as committed; the
+	// writer keeps it, so the kiosk menu and a new ticket's place in line
+	// cost no scan of the queue.
+	waitMu  sync.Mutex
+	waiting map[string]int
+	waitDay string
 
 	// stmts are the writer's prepared statements by query text; only the
 	// writer goroutine touches them. Re-parsing each statement was most of
@@ -88,18 +97,23 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 		db: db, cfg: cfg, clock: clk, log: log.With("component", "queue"),
 		services: map[string]config.Service{},
 		counters: map[string]config.Counter{},
+		servedBy: map[string][]string{},
 		weights:  map[string]float64{},
 		ops:      make(chan *op, 4096),
 		quit:     make(chan struct{}),
 		done:     make(chan struct{}),
 		subs:     map[*subscriber]struct{}{},
 		stmts:    map[string]*sql.Stmt{},
+		waiting:  map[string]int{},
 	}
 	for _, s := range cfg.Services {
 		e.services[s.ID] = s
 	}
 	for _, c := range cfg.Counters {
 		e.counters[c.ID] = c
+		for _, s := range c.Services {
+			e.servedBy[s] = append(e.servedBy[s], c.ID)
+		}
 	}
 	for _, p := range cfg.Priorities {
 		e.weights[p.ID] = p.Weight
@@ -117,6 +131,9 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 			"INSERT INTO counters (id, state, updated_at) VALUES (?, 'closed', ?) ON CONFLICT (id) DO NOTHING", c.ID, now); err != nil {
 			return nil, fmt.Errorf("queue: init counter %s: %w", c.ID, err)
 		}
+	}
+	if err := e.loadWaiting(ctx); err != nil {
+		return nil, err
 	}
 	go e.writer()
 	return e, nil
@@ -210,6 +227,75 @@ type txn struct {
 	events []Event
 	hash   string
 	id     int64
+	deltas []waitDelta
+}
+
+type waitDelta struct {
+	day, service string
+	n            int
+}
+
+// wait records a change of a service's waiting count, applied on commit.
+func (t *txn) wait(service string, n int) {
+	t.deltas = append(t.deltas, waitDelta{day: clockDay(t.now), service: service, n: n})
+}
+
+// waitingNow is the service's waiting count as this transaction sees it.
+func (t *txn) waitingNow(service string) int {
+	day := clockDay(t.now)
+	n := t.e.waitingCount(service, day)
+	for _, d := range t.deltas {
+		if d.service == service && d.day == day {
+			n += d.n
+		}
+	}
+	return n
+}
+
+func (e *Engine) waitingCount(service, day string) int {
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	if e.waitDay != day {
+		return 0 // numbering restarts each day; nobody waits yet
+	}
+	return e.waiting[service]
+}
+
+func (e *Engine) applyWaiting(ds []waitDelta) {
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	for _, d := range ds {
+		if d.day != e.waitDay {
+			if d.day < e.waitDay {
+				continue
+			}
+			e.waitDay, e.waiting = d.day, map[string]int{}
+		}
+		e.waiting[d.service] += d.n
+	}
+}
+
+// loadWaiting counts today's waiting tickets from the database.
+func (e *Engine) loadWaiting(ctx context.Context) error {
+	day := clockDay(e.clock.Now())
+	rows, err := e.db.W.QueryContext(ctx, `SELECT service, COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_counter = '' GROUP BY service`, day)
+	if err != nil {
+		return fmt.Errorf("queue: count waiting: %w", err)
+	}
+	defer rows.Close()
+	w := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return fmt.Errorf("queue: count waiting: %w", err)
+		}
+		w[s] = n
+	}
+	e.waitMu.Lock()
+	e.waitDay, e.waiting = day, w
+	e.waitMu.Unlock()
+	return rows.Err()
 }
 
 // stmt returns the prepared statement of q, or nil the first time q is
@@ -291,7 +377,7 @@ func (e *Engine) runBatch(batch []*op) {
 			results[i] = result{err: err}
 			continue
 		}
-		mark, hash, id := len(t.events), t.hash, t.id
+		mark, hash, id, dmark := len(t.events), t.hash, t.id, len(t.deltas)
 		if _, err := t.exec("SAVEPOINT op"); err != nil {
 			results[i] = result{err: fmt.Errorf("queue: savepoint: %w", err)}
 			continue
@@ -307,7 +393,7 @@ func (e *Engine) runBatch(batch []*op) {
 				fail(fmt.Errorf("queue: rollback to savepoint: %w", rerr))
 				return
 			}
-			t.events, t.hash, t.id = t.events[:mark], hash, id
+			t.events, t.hash, t.id, t.deltas = t.events[:mark], hash, id, t.deltas[:dmark]
 			results[i] = result{err: err}
 			continue
 		}
@@ -332,6 +418,7 @@ func (e *Engine) runBatch(batch []*op) {
 		return
 	}
 	e.lastHash, e.lastID = t.hash, t.id
+	e.applyWaiting(t.deltas)
 	e.statsMu.Lock()
 	e.stats.Batches++
 	e.stats.Commits++
@@ -346,3 +433,5 @@ func (e *Engine) runBatch(batch []*op) {
 	e.publish(t.events)
 	e.preparePending()
 }
+
+func clockDay(t time.Time) string { return clock.Day(t) }

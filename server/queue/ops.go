@@ -119,6 +119,8 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		if tk.ID, err = res.LastInsertId(); err != nil {
 			return nil, fmt.Errorf("queue: store ticket: %w", err)
 		}
+		ahead := t.waitingNow(svc.ID)
+		t.wait(svc.ID, +1)
 		data := map[string]any{"number": num, "service": svc.ID}
 		if req.Priority != "" {
 			data["priority"] = req.Priority
@@ -129,17 +131,14 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		if err := t.emit(EvIssued, tk, "", req.Actor, data); err != nil {
 			return nil, err
 		}
-		return Issued{Ticket: *tk}, nil
+		return Issued{Ticket: *tk, WaitingAhead: ahead}, nil
 	})
 	if err != nil {
 		return Issued{}, err
 	}
-	// The place in line and the wait estimate are read after the commit,
-	// outside the single writer, so they never slow the numbering down.
+	// The wait estimate is read after the commit, outside the single
+	// writer, so it never slows the numbering down.
 	is := v.(Issued)
-	if is.WaitingAhead, err = e.Ahead(ctx, is.Ticket); err != nil {
-		return is, err
-	}
 	is.EstimatedWaitS, err = estimate(ctx, e.db.R, e, is.Ticket.Service, is.WaitingAhead, is.Ticket.Day)
 	return is, err
 }
@@ -160,24 +159,25 @@ func estimate(ctx context.Context, q querier, e *Engine, service string, ahead i
 	avg := float64(e.services[service].AvgServiceS)
 	var n int
 	var mean sql.NullFloat64
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), AVG(finished_at - started_at) / 1000.0 FROM tickets
-		WHERE day = ? AND service = ? AND state = 'done' AND started_at IS NOT NULL`, day, service).Scan(&n, &mean); err != nil {
+	// the mean of the last 20 services of the day follows the pace of the
+	// moment better than the whole day's
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), AVG(d) / 1000.0 FROM (SELECT finished_at - started_at AS d FROM tickets
+		WHERE day = ? AND state = 'done' AND service = ? AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20)`, day, service).Scan(&n, &mean); err != nil {
 		return 0, fmt.Errorf("queue: mean service time: %w", err)
 	}
 	if n >= 3 && mean.Valid && mean.Float64 > 0 {
 		avg = mean.Float64
 	}
+	ids := e.servedBy[service]
 	open := 0
-	for _, c := range e.cfg.Counters {
-		if !contains(c.Services, service) {
-			continue
+	if len(ids) > 0 {
+		args := make([]any, len(ids))
+		for i, id := range ids {
+			args[i] = id
 		}
-		var st string
-		if err := q.QueryRowContext(ctx, "SELECT state FROM counters WHERE id = ?", c.ID).Scan(&st); err != nil {
-			return 0, fmt.Errorf("queue: counter state: %w", err)
-		}
-		if st == "open" {
-			open++
+		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM counters WHERE state = 'open' AND id IN ("+
+			strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", args...).Scan(&open); err != nil {
+			return 0, fmt.Errorf("queue: open counters: %w", err)
 		}
 	}
 	if open == 0 {
@@ -323,7 +323,7 @@ func (e *Engine) CallNext(ctx context.Context, counter string, a Actor) (Ticket,
 		if i < 0 {
 			return nil, ErrQueueEmpty
 		}
-		return t.call(counter, c, cands[i].ID, streak, a, false)
+		return t.call(counter, cands[i].ID, streak, a)
 	})
 }
 
@@ -349,7 +349,14 @@ func (t *txn) readyToCall(counter string, c counterRow) error {
 }
 
 // call moves ticket id to called at counter.
-func (t *txn) call(counter string, c counterRow, id int64, streak int, a Actor, _ bool) (*Ticket, error) {
+func (t *txn) call(counter string, id int64, streak int, a Actor) (*Ticket, error) {
+	before, err := t.ticket(id)
+	if err != nil {
+		return nil, err
+	}
+	if before.State == Waiting && before.TargetCounter == "" {
+		t.wait(before.Service, -1)
+	}
 	now := t.now.UnixMilli()
 	if _, err := t.exec(`UPDATE tickets SET state = 'called', counter = ?, target_counter = '', front = 0,
 		called_at = ?, started_at = NULL, recalls = 0, official = ? WHERE id = ?`, counter, now, a.Name, id); err != nil {
@@ -401,7 +408,7 @@ func (e *Engine) Call(ctx context.Context, counter string, ticket int64, a Actor
 		if err := t.readyToCall(counter, c); err != nil {
 			return nil, err
 		}
-		return t.call(counter, c, ticket, c.Streak, a, true)
+		return t.call(counter, ticket, c.Streak, a)
 	})
 }
 
@@ -585,6 +592,9 @@ func (e *Engine) Transfer(ctx context.Context, counter string, to TransferTo, a 
 		}
 		if err := t.setCounter(counter, c.State, c.Reason, nil, c.Streak, c.Official); err != nil {
 			return err
+		}
+		if to.Counter == "" {
+			t.wait(service, +1)
 		}
 		tk2, err := t.ticket(tk.ID)
 		if err != nil {

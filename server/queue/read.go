@@ -13,23 +13,9 @@ import (
 // Services lists the kiosk's choices with their queues, in config order.
 func (e *Engine) Services(ctx context.Context) ([]ServiceStatus, error) {
 	day := clock.Day(e.clock.Now())
-	rows, err := e.db.R.QueryContext(ctx, `SELECT service, COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_counter = '' GROUP BY service`, day)
-	if err != nil {
-		return nil, fmt.Errorf("queue: services: %w", err)
-	}
 	waiting := map[string]int{}
-	for rows.Next() {
-		var s string
-		var n int
-		if err := rows.Scan(&s, &n); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("queue: services: %w", err)
-		}
-		waiting[s] = n
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("queue: services: %w", err)
+	for _, s := range e.cfg.Services {
+		waiting[s.ID] = e.waitingCount(s.ID, day)
 	}
 	open := e.cfg.Center.OpenAt(minutesOfDay(e.clock.Now()))
 	out := make([]ServiceStatus, 0, len(e.cfg.Services))
@@ -140,7 +126,7 @@ func (e *Engine) Ahead(ctx context.Context, tk Ticket) (int, error) {
 	if err := e.db.R.QueryRowContext(ctx, "SELECT front, queued_at FROM tickets WHERE id = ?", tk.ID).Scan(&front, &queued); err != nil {
 		return 0, fmt.Errorf("queue: ahead: %w", err)
 	}
-	err := e.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE day = ? AND state = 'waiting' AND service = ? AND target_counter = ?
+	err := e.db.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE day = ? AND service = ? AND state = 'waiting' AND target_counter = ?
 		AND (front > ? OR (front = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))`,
 		tk.Day, tk.Service, tk.TargetCounter, front, front, queued, queued, tk.ID).Scan(&n)
 	if err != nil {

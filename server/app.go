@@ -65,6 +65,7 @@ type App struct {
 
 	metrics *metrics
 	limiter *limiter
+	tokens  *auth.TokenCache
 	srv     *http.Server
 	ln      net.Listener
 	bg      sync.WaitGroup
@@ -127,6 +128,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	a.openDevices()
 	a.metrics = newMetrics()
 	a.limiter = newLimiter(a.clock)
+	a.tokens = auth.NewTokenCache(30 * time.Second)
 	listen := opts.Listen
 	if listen == "" {
 		listen = a.Cfg.Center.Listen

@@ -105,7 +105,7 @@ func (a *App) principal(r *http.Request) (*auth.Principal, error) {
 		if !ok || secret == "" {
 			return nil, errNoCredential
 		}
-		p, err := auth.LookupToken(r.Context(), a.DB, strings.TrimSpace(secret))
+		p, err := a.tokens.Lookup(r.Context(), a.DB, strings.TrimSpace(secret), a.clock.Now())
 		if errors.Is(err, auth.ErrNotFound) {
 			return nil, errNoCredential
 		}

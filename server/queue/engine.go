@@ -63,6 +63,11 @@ type Engine struct {
 	waitMu  sync.Mutex
 	waiting map[string]int
 	waitDay string
+	// openCounters and meanSvc (the mean of the last service times of
+	// meanDay, 0 until three) feed the wait estimates; under waitMu.
+	openCounters map[string]bool
+	meanSvc      map[string]float64
+	meanDay      string
 
 	// stmts are the writer's prepared statements by query text; only the
 	// writer goroutine touches them. Re-parsing each statement was most of
@@ -135,6 +140,11 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 	if err := e.loadWaiting(ctx); err != nil {
 		return nil, err
 	}
+	all := map[string]bool{}
+	for _, s := range cfg.Services {
+		all[s.ID] = true
+	}
+	e.refreshStats(ctx, true, all)
 	go e.writer()
 	return e, nil
 }
@@ -228,6 +238,9 @@ type txn struct {
 	hash   string
 	id     int64
 	deltas []waitDelta
+	// what this batch changed that refreshStats must reload
+	countersChanged bool
+	finished        []string
 }
 
 type waitDelta struct {
@@ -377,7 +390,7 @@ func (e *Engine) runBatch(batch []*op) {
 			results[i] = result{err: err}
 			continue
 		}
-		mark, hash, id, dmark := len(t.events), t.hash, t.id, len(t.deltas)
+		mark, hash, id, dmark, fmark := len(t.events), t.hash, t.id, len(t.deltas), len(t.finished)
 		if _, err := t.exec("SAVEPOINT op"); err != nil {
 			results[i] = result{err: fmt.Errorf("queue: savepoint: %w", err)}
 			continue
@@ -393,7 +406,7 @@ func (e *Engine) runBatch(batch []*op) {
 				fail(fmt.Errorf("queue: rollback to savepoint: %w", rerr))
 				return
 			}
-			t.events, t.hash, t.id, t.deltas = t.events[:mark], hash, id, t.deltas[:dmark]
+			t.events, t.hash, t.id, t.deltas, t.finished = t.events[:mark], hash, id, t.deltas[:dmark], t.finished[:fmark]
 			results[i] = result{err: err}
 			continue
 		}
@@ -432,6 +445,13 @@ func (e *Engine) runBatch(batch []*op) {
 	}
 	e.publish(t.events)
 	e.preparePending()
+	if t.countersChanged || len(t.finished) > 0 {
+		fin := map[string]bool{}
+		for _, s := range t.finished {
+			fin[s] = true
+		}
+		e.refreshStats(ctx, t.countersChanged, fin)
+	}
 }
 
 func clockDay(t time.Time) string { return clock.Day(t) }

@@ -139,8 +139,8 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 	// The wait estimate is read after the commit, outside the single
 	// writer, so it never slows the numbering down.
 	is := v.(Issued)
-	is.EstimatedWaitS, err = estimate(ctx, e.db.R, e, is.Ticket.Service, is.WaitingAhead, is.Ticket.Day)
-	return is, err
+	is.EstimatedWaitS = e.estimate(is.Ticket.Service, is.WaitingAhead)
+	return is, nil
 }
 
 func minutesOfDay(t time.Time) int {
@@ -149,41 +149,73 @@ func minutesOfDay(t time.Time) int {
 }
 
 // estimate is the expected wait in seconds for a ticket with ahead people
-// before it: ahead × the mean service time of the day (the configured one
-// until three tickets were served) ÷ the open counters serving the service.
-type querier interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}
-
-func estimate(ctx context.Context, q querier, e *Engine, service string, ahead int, day string) (int, error) {
+// before it: ahead × the mean of the day's last 20 service times (the
+// configured time until three were served) ÷ the open counters serving the
+// service (at least one). It reads only what the writer keeps in memory.
+func (e *Engine) estimate(service string, ahead int) int {
 	avg := float64(e.services[service].AvgServiceS)
-	var n int
-	var mean sql.NullFloat64
-	// the mean of the last 20 services of the day follows the pace of the
-	// moment better than the whole day's
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*), AVG(d) / 1000.0 FROM (SELECT finished_at - started_at AS d FROM tickets
-		WHERE day = ? AND state = 'done' AND service = ? AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20)`, day, service).Scan(&n, &mean); err != nil {
-		return 0, fmt.Errorf("queue: mean service time: %w", err)
+	e.waitMu.Lock()
+	if m := e.meanSvc[service]; m > 0 && e.meanDay == clock.Day(e.clock.Now()) {
+		avg = m
 	}
-	if n >= 3 && mean.Valid && mean.Float64 > 0 {
-		avg = mean.Float64
-	}
-	ids := e.servedBy[service]
 	open := 0
-	if len(ids) > 0 {
-		args := make([]any, len(ids))
-		for i, id := range ids {
-			args[i] = id
-		}
-		if err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM counters WHERE state = 'open' AND id IN ("+
-			strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+")", args...).Scan(&open); err != nil {
-			return 0, fmt.Errorf("queue: open counters: %w", err)
+	for _, c := range e.servedBy[service] {
+		if e.openCounters[c] {
+			open++
 		}
 	}
+	e.waitMu.Unlock()
 	if open == 0 {
 		open = 1
 	}
-	return int(math.Ceil(float64(ahead) * avg / float64(open))), nil
+	return int(math.Ceil(float64(ahead) * avg / float64(open)))
+}
+
+// refreshStats reloads, after a commit that changed them, the counters'
+// states and the mean service time of the services whose tickets finished.
+func (e *Engine) refreshStats(ctx context.Context, counters bool, finished map[string]bool) {
+	open := map[string]bool{}
+	if counters {
+		rows, err := e.db.W.QueryContext(ctx, "SELECT id FROM counters WHERE state = 'open'")
+		if err != nil {
+			e.log.Warn("counter states", "err", err)
+			return
+		}
+		for rows.Next() {
+			var id string
+			if rows.Scan(&id) == nil {
+				open[id] = true
+			}
+		}
+		rows.Close()
+	}
+	day := clock.Day(e.clock.Now())
+	means := map[string]float64{}
+	for svc := range finished {
+		var n int
+		var mean sql.NullFloat64
+		if err := e.db.W.QueryRowContext(ctx, `SELECT COUNT(*), AVG(d) / 1000.0 FROM (SELECT finished_at - started_at AS d FROM tickets
+			WHERE day = ? AND state = 'done' AND service = ? AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20)`, day, svc).Scan(&n, &mean); err != nil {
+			e.log.Warn("mean service time", "err", err)
+			continue
+		}
+		if n >= 3 && mean.Valid {
+			means[svc] = mean.Float64
+		} else {
+			means[svc] = 0
+		}
+	}
+	e.waitMu.Lock()
+	defer e.waitMu.Unlock()
+	if counters {
+		e.openCounters = open
+	}
+	if e.meanDay != day {
+		e.meanDay, e.meanSvc = day, map[string]float64{}
+	}
+	for s, m := range means {
+		e.meanSvc[s] = m
+	}
 }
 
 func contains(xs []string, x string) bool {
@@ -261,6 +293,7 @@ func (t *txn) setCounter(id, state, reason string, current *int64, streak int, o
 	if current != nil {
 		cur = *current
 	}
+	t.countersChanged = true
 	_, err := t.exec(`UPDATE counters SET state = ?, reason = ?, current = ?, priority_streak = ?, official = ?, updated_at = ? WHERE id = ?`,
 		state, reason, cur, streak, official, t.now.UnixMilli(), id)
 	if err != nil {
@@ -522,6 +555,7 @@ func (e *Engine) Finish(ctx context.Context, counter string, a Actor) (Ticket, e
 			return fmt.Errorf("queue: finish: %w", err)
 		}
 		tk.State = Done
+		t.finished = append(t.finished, tk.Service)
 		return t.emit(EvFinished, tk, counter, a.Name, map[string]any{"number": tk.Number, "service": tk.Service})
 	})
 }

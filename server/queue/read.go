@@ -20,10 +20,7 @@ func (e *Engine) Services(ctx context.Context) ([]ServiceStatus, error) {
 	open := e.cfg.Center.OpenAt(minutesOfDay(e.clock.Now()))
 	out := make([]ServiceStatus, 0, len(e.cfg.Services))
 	for _, s := range e.cfg.Services {
-		est, err := estimate(ctx, e.db.R, e, s.ID, waiting[s.ID], day)
-		if err != nil {
-			return nil, err
-		}
+		est := e.estimate(s.ID, waiting[s.ID])
 		d, _ := e.cfg.Department(s.Department)
 		out = append(out, ServiceStatus{ID: s.ID, Name: s.Name, Department: s.Department, DepartmentName: d.Name,
 			Waiting: waiting[s.ID], EstimatedWaitS: est, Open: open && !s.Closed})

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"github.com/motcua/motcua/server/config"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -58,3 +59,34 @@ func TestWaitingCountsMatchDatabase(t *testing.T) {
 }
 
 func dayOf(f *fixture) string { return clockDay(f.clock.Now()) }
+
+func TestEstimate(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, func(c *config.Config) { c.Services[0].AvgServiceS = 300 })
+	for range 5 {
+		f.issue(t, "a", "")
+	}
+	// 5 waiting, nobody open: 5 × 300 s ÷ 1
+	is, err := f.e.Issue(ctx, IssueRequest{Service: "a"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if is.WaitingAhead != 5 || is.EstimatedWaitS != 1500 {
+		t.Errorf("before service: ahead %d, estimate %d; want 5, 1500", is.WaitingAhead, is.EstimatedWaitS)
+	}
+	// q1 and q2 serve three tickets of 120 s each: the mean replaces the default
+	for i := range 3 {
+		c := []string{"q1", "q2", "q1"}[i]
+		mustCall(t, f, c)
+		f.e.Start(ctx, c, official)
+		f.clock.Advance(120 * time.Second)
+		if _, err := f.e.Finish(ctx, c, official); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ss, _ := f.e.Services(ctx)
+	// 3 waiting × 120 s ÷ 2 open counters
+	if ss[0].Waiting != 3 || ss[0].EstimatedWaitS != 180 {
+		t.Errorf("after service: waiting %d, estimate %d; want 3, 180", ss[0].Waiting, ss[0].EstimatedWaitS)
+	}
+}

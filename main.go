@@ -92,10 +92,13 @@ func env(name, def string) string {
 	return def
 }
 
+// errHelp stops a command after its usage was printed for -h or --help.
+var errHelp = errors.New("help shown")
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return nil
+			return errHelp
 		}
 		return usageError{err}
 	}
@@ -111,6 +114,14 @@ func logger(level string, w io.Writer) (*slog.Logger, error) {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	err := dispatch(args, stdin, stdout, stderr)
+	if errors.Is(err, errHelp) {
+		return nil
+	}
+	return err
+}
+
+func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]

@@ -35,7 +35,9 @@ func render(w http.ResponseWriter, name string, data any) {
 
 type counterRow struct {
 	config.Counter
+	ServiceNames   string
 	State, StateVI string
+	GeneralTag     bool
 }
 
 // canPair: one-click pairing from the start page is for the demo center,
@@ -60,9 +62,8 @@ func (a *App) handleStart(w http.ResponseWriter, r *http.Request) {
 			sv, _ := a.Cfg.Service(s)
 			names = append(names, sv.Name)
 		}
-		cc := c
-		cc.Services = []string{strings.Join(names, "; ")}
-		rows = append(rows, counterRow{Counter: cc, State: cs[i].State, StateVI: vi[cs[i].State]})
+		rows = append(rows, counterRow{Counter: c, ServiceNames: strings.Join(names, "; "), State: cs[i].State, StateVI: vi[cs[i].State],
+			GeneralTag: c.General && !strings.Contains(c.Name, "Tổng hợp")})
 	}
 	render(w, "start.html", map[string]any{
 		"Center": a.Cfg.Center.Name, "Version": Version, "Demo": a.Demo, "CanPair": a.canPair(r),

@@ -82,10 +82,9 @@ type Stats struct {
 }
 
 type op struct {
-	ctx  context.Context
-	fn   func(t *txn) (any, error)
-	res  chan result
-	read bool
+	ctx context.Context
+	fn  func(t *txn) (any, error)
+	res chan result
 }
 
 type result struct {

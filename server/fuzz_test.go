@@ -54,4 +54,3 @@ func FuzzAPI(f *testing.F) {
 		}
 	})
 }
-

@@ -59,6 +59,7 @@ func (a *App) routes() http.Handler {
 	h("POST /api/v1/session", a.handleLogin)
 	h("DELETE /api/v1/session", a.handleLogout)
 	h("GET /api/v1/public/tickets/{token}", a.handlePublicTicket)
+	h("GET /api/v1/openapi.json", a.handleOpenAPI)
 	h("/api/", func(w http.ResponseWriter, r *http.Request) {
 		a.writeError(w, r, apperr.New(apperr.NotFound, "no-such-endpoint", "Không có chức năng này", "no API endpoint %s %s", r.Method, r.URL.Path))
 	})

@@ -19,7 +19,7 @@ import (
 	"github.com/motcua/motcua/server/queue"
 )
 
-//go:embed web/*.html
+//go:embed web/*.html web/openapi.json
 var webFS embed.FS
 
 var pages = template.Must(template.ParseFS(webFS, "web/*.html"))
@@ -183,4 +183,14 @@ func (a *App) handleTicketPage(w http.ResponseWriter, r *http.Request) {
 		"Called": p.CounterNumber > 0, "Live": tk.State == queue.Waiting || tk.State == queue.Called || tk.State == queue.Serving || tk.State == queue.Held,
 		"Issued": tk.IssuedAt.In(clock.Local).Format("15:04 02/01/2006"),
 	})
+}
+
+func (a *App) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	b, err := webFS.ReadFile("web/openapi.json")
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
 }

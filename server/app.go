@@ -258,7 +258,7 @@ func (a *App) openDevices() {
 		}
 		var p printer.Printer
 		if err == nil {
-			p, err = printer.Open(id, uri)
+			p, err = printer.Open(id, uri, printer.WithClock(a.clock.Now))
 		}
 		if err != nil {
 			a.devices[key] = DeviceState{Kind: kind, URI: uri, State: "failed", Reason: err.Error()}

@@ -124,7 +124,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	if err != nil {
 		return fail(err)
 	}
-	a.Hub = display.NewHub(&displaySource{a: a}, display.Options{Logger: a.log.With("component", "display")})
+	a.Hub = display.NewHub(&displaySource{a: a}, display.Options{Logger: a.log})
 	a.openDevices()
 	a.metrics = newMetrics()
 	a.limiter = newLimiter(a.clock)

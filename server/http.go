@@ -45,6 +45,7 @@ func (a *App) routes() http.Handler {
 	}
 
 	h("GET /healthz", a.handleHealth)
+	h("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	h("GET /metrics", a.handleMetrics)
 
 	api("GET /api/v1/services", kioskPlus, a.handleServices)

@@ -68,7 +68,7 @@ func (a *App) waiting(ctx context.Context) ([]display.ServiceWaiting, error) {
 	}
 	out := make([]display.ServiceWaiting, 0, len(ss))
 	for _, s := range ss {
-		out = append(out, display.ServiceWaiting{ID: s.ID, Waiting: s.Waiting, EstimatedWaitS: s.EstimatedWaitS})
+		out = append(out, display.ServiceWaiting{ID: s.ID, Name: s.Name, Waiting: s.Waiting, EstimatedWaitS: s.EstimatedWaitS})
 	}
 	return out, nil
 }

@@ -81,7 +81,11 @@
 
   function counterLabel(c) {
     var label = 'Quầy ' + c.counter.number;
-    return c.counter.name && c.counter.name !== label ? label + ' · ' + c.counter.name : label;
+    var name = c.counter.name || '';
+    if (!name || name === label) return label;
+    // "Quầy 1 — Sở …" already says which counter: do not repeat it
+    if (name.indexOf(label) === 0 && !/[0-9]/.test(name.charAt(label.length))) return name;
+    return label + ' · ' + name;
   }
 
   function restartAnimation(e, cls) {

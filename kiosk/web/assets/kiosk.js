@@ -135,7 +135,7 @@
     var groups = [];
     var byDept = {};
     services.forEach(function (s) {
-      var dept = s.department || 'Dịch vụ khác';
+      var dept = s.department_name || s.department || 'Dịch vụ khác';
       if (!byDept[dept]) { byDept[dept] = []; groups.push(dept); }
       byDept[dept].push(s);
     });

@@ -415,3 +415,35 @@ func TestDayBoundaryUsesLocalTime(t *testing.T) {
 		t.Errorf("got %s", got)
 	}
 }
+
+// TestIdempotentIssue: a kiosk that retries after a lost reply gets the
+// same ticket and prints nothing twice.
+func TestIdempotentIssue(t *testing.T) {
+	d := boot(t, "")
+	tok := d.token(auth.RoleKiosk, "kiosk-2")
+	body := `{"service":"thue"}`
+	r1 := d.do("POST", "/api/v1/tickets", tok, body, "Idempotency-Key", "7f1c2a")
+	r2 := d.do("POST", "/api/v1/tickets", tok, body, "Idempotency-Key", "7f1c2a")
+	r3 := d.do("POST", "/api/v1/tickets", tok, body, "Idempotency-Key", "another")
+	var a, b, c struct {
+		ID     int64  `json:"id"`
+		Number string `json:"number"`
+		Print  struct{ Status string }
+	}
+	r1.json(t, &a)
+	r2.json(t, &b)
+	r3.json(t, &c)
+	if r1.status != 201 || r2.status != 201 || a.ID != b.ID || a.Number != "T001" || b.Print.Status != "printed" {
+		t.Errorf("retry: %d %s / %d %s", r1.status, r1.body, r2.status, r2.body)
+	}
+	if c.Number != "T002" {
+		t.Errorf("a new key: got %s, want T002", c.Number)
+	}
+	jobs, _ := filepath.Glob(filepath.Join(d.data, "spool", "kiosk-2", "*.bin"))
+	if len(jobs) != 2 {
+		t.Errorf("%d print jobs, want 2 (the retry prints nothing)", len(jobs))
+	}
+	if r := d.do("POST", "/api/v1/tickets", tok, body, "Idempotency-Key", strings.Repeat("x", 200)); r.status != 400 {
+		t.Errorf("oversize key: %d", r.status)
+	}
+}

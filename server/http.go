@@ -216,7 +216,12 @@ func (a *App) handleIssue(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			return
 		}
 	}
-	is, err := a.Engine.Issue(r.Context(), queue.IssueRequest{Service: b.Service, Kiosk: b.Kiosk, Priority: b.Priority, Actor: p.Name})
+	key, err := idemKey(r, p)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	is, err := a.Engine.Issue(r.Context(), queue.IssueRequest{Service: b.Service, Kiosk: b.Kiosk, Priority: b.Priority, Actor: p.Name, Key: key})
 	if err != nil {
 		a.writeError(w, r, err)
 		return
@@ -227,7 +232,12 @@ func (a *App) handleIssue(w http.ResponseWriter, r *http.Request, p *auth.Princi
 	res := issueResponse{ID: tk.ID, Number: tk.Number, Service: tk.Service, IssuedAt: tk.IssuedAt,
 		WaitingAhead: is.WaitingAhead, EstimatedWaitS: is.EstimatedWaitS,
 		TrackURL: a.PublicURL() + "/t/" + tk.Token, Print: printResult{Status: "none"}}
-	if b.Kiosk != "" {
+	switch {
+	case is.Replayed:
+		// the same request again: the ticket it got, not a second print
+		w.Header().Set("Idempotent-Replayed", "true")
+		res.Print = printResult{Status: tk.PrintStatus}
+	case b.Kiosk != "":
 		res.Print = a.printTicket(r.Context(), b.Kiosk, is, res.TrackURL)
 	}
 	writeJSON(w, http.StatusCreated, res)
@@ -269,6 +279,24 @@ func printErrorVI(err error) string {
 	default:
 		return "Máy in không phản hồi"
 	}
+}
+
+// idemKey reads the Idempotency-Key header, scoped by the credential so
+// two devices can never collide.
+func idemKey(r *http.Request, p *auth.Principal) (string, error) {
+	k := r.Header.Get("Idempotency-Key")
+	if k == "" {
+		return "", nil
+	}
+	if len(k) > 128 {
+		return "", apperr.New(apperr.Invalid, "bad-idempotency-key", "Mã yêu cầu không hợp lệ", "Idempotency-Key longer than 128 bytes")
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] < 0x21 || k[i] > 0x7e {
+			return "", apperr.New(apperr.Invalid, "bad-idempotency-key", "Mã yêu cầu không hợp lệ", "Idempotency-Key must be printable ASCII")
+		}
+	}
+	return p.Role + "|" + p.Place + "|" + p.Name + "|" + k, nil
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -342,11 +370,13 @@ func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *aut
 		}
 	}
 	ctx := r.Context()
-	actor := queue.Actor{Name: p.Name, OutOfOrder: p.Is(auth.RoleSupervisor) || a.Cfg.Queue.OfficialsMayCallSpecific}
-	var (
-		tk  queue.Ticket
-		err error
-	)
+	key, err := idemKey(r, p)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	actor := queue.Actor{Name: p.Name, OutOfOrder: p.Is(auth.RoleSupervisor) || a.Cfg.Queue.OfficialsMayCallSpecific, Key: key}
+	var tk queue.Ticket
 	switch action {
 	case "call-next":
 		tk, err = a.Engine.CallNext(ctx, id, actor)

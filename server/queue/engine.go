@@ -439,11 +439,7 @@ func (e *Engine) runBatch(batch []*op) {
 		e.stats.MaxBatch = len(batch)
 	}
 	e.statsMu.Unlock()
-	for i, o := range batch {
-		o.res <- results[i]
-	}
-	e.publish(t.events)
-	e.preparePending()
+	// estimates are fresh before anyone hears the batch is done
 	if t.countersChanged || len(t.finished) > 0 {
 		fin := map[string]bool{}
 		for _, s := range t.finished {
@@ -451,6 +447,11 @@ func (e *Engine) runBatch(batch []*op) {
 		}
 		e.refreshStats(ctx, t.countersChanged, fin)
 	}
+	for i, o := range batch {
+		o.res <- results[i]
+	}
+	e.publish(t.events)
+	e.preparePending()
 }
 
 func clockDay(t time.Time) string { return clock.Day(t) }

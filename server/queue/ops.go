@@ -77,6 +77,9 @@ type IssueRequest struct {
 	Kiosk    string
 	Priority string
 	Actor    string
+	// Key is an idempotency key: a kiosk that retries after a lost reply
+	// gets the same ticket back, not a second one.
+	Key string
 }
 
 // Issue hands out the next number of a service and stores the ticket; it
@@ -92,6 +95,19 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		}
 	}
 	v, err := e.do(ctx, func(t *txn) (any, error) {
+		if req.Key != "" {
+			id, ok, err := t.replay(req.Key, "issue")
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				tk, err := t.ticket(id)
+				if err != nil {
+					return nil, err
+				}
+				return Issued{Ticket: *tk, Replayed: true}, nil
+			}
+		}
 		if svc.Closed {
 			return nil, apperr.New(apperr.Conflict, "service-closed", "Dịch vụ đang tạm đóng", "service %s is closed", svc.ID)
 		}
@@ -131,6 +147,11 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		if err := t.emit(EvIssued, tk, "", req.Actor, data); err != nil {
 			return nil, err
 		}
+		if req.Key != "" {
+			if err := t.remember(req.Key, "issue", tk.ID); err != nil {
+				return nil, err
+			}
+		}
 		return Issued{Ticket: *tk, WaitingAhead: ahead}, nil
 	})
 	if err != nil {
@@ -139,6 +160,11 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 	// The wait estimate is read after the commit, outside the single
 	// writer, so it never slows the numbering down.
 	is := v.(Issued)
+	if is.Replayed {
+		if is.WaitingAhead, err = e.Ahead(ctx, is.Ticket); err != nil {
+			return is, err
+		}
+	}
 	is.EstimatedWaitS = e.estimate(is.Ticket.Service, is.WaitingAhead)
 	return is, nil
 }
@@ -262,6 +288,10 @@ func (t *txn) sweep() error {
 			return err
 		}
 	}
+	// idempotency keys protect retries of the last minutes; two days is plenty
+	if _, err := t.exec("DELETE FROM idempotency WHERE created_at < ?", t.now.Add(-48*time.Hour).UnixMilli()); err != nil {
+		return fmt.Errorf("queue: day sweep: %w", err)
+	}
 	t.e.sweptDay = day
 	return nil
 }
@@ -307,13 +337,16 @@ type Actor struct {
 	Name string
 	// OutOfOrder allows calling a waiting ticket out of order.
 	OutOfOrder bool
+	// Key is the request's idempotency key, if any: scoped by the caller
+	// (credential), so two devices never share one.
+	Key string
 }
 
 // CallNext calls the next ticket for the counter by the center's strategy.
 // It returns ErrQueueEmpty when nobody waits. A closed counter is opened by
 // the call (the official is obviously there); a paused one refuses.
 func (e *Engine) CallNext(ctx context.Context, counter string, a Actor) (Ticket, error) {
-	return e.ticketOp(ctx, func(t *txn) (*Ticket, error) {
+	return e.ticketOp(ctx, a, "call-next "+counter, func(t *txn) (*Ticket, error) {
 		c, err := t.counter(counter)
 		if err != nil {
 			return nil, err
@@ -408,7 +441,7 @@ func (t *txn) call(counter string, id int64, streak int, a Actor) (*Ticket, erro
 // Call calls one ticket out of order: a ticket held at this counter (any
 // official), or a waiting ticket (only with a.OutOfOrder).
 func (e *Engine) Call(ctx context.Context, counter string, ticket int64, a Actor) (Ticket, error) {
-	return e.ticketOp(ctx, func(t *txn) (*Ticket, error) {
+	return e.ticketOp(ctx, a, "call "+counter, func(t *txn) (*Ticket, error) {
 		c, err := t.counter(counter)
 		if err != nil {
 			return nil, err
@@ -465,8 +498,26 @@ func stateVI(s State) string {
 	return string(s)
 }
 
-func (e *Engine) ticketOp(ctx context.Context, fn func(t *txn) (*Ticket, error)) (Ticket, error) {
-	v, err := e.do(ctx, func(t *txn) (any, error) { return fn(t) })
+// ticketOp runs fn in the writer. With an idempotency key (a.Key) it runs
+// at most once: a repeat of the same key returns the ticket the first run
+// returned, as it stands now, and changes nothing.
+func (e *Engine) ticketOp(ctx context.Context, a Actor, action string, fn func(t *txn) (*Ticket, error)) (Ticket, error) {
+	v, err := e.do(ctx, func(t *txn) (any, error) {
+		if a.Key != "" {
+			id, ok, err := t.replay(a.Key, action)
+			if err != nil || ok {
+				if err != nil {
+					return nil, err
+				}
+				return t.ticket(id)
+			}
+		}
+		tk, err := fn(t)
+		if err != nil || a.Key == "" {
+			return tk, err
+		}
+		return tk, t.remember(a.Key, action, tk.ID)
+	})
 	if err != nil {
 		return Ticket{}, err
 	}
@@ -475,8 +526,8 @@ func (e *Engine) ticketOp(ctx context.Context, fn func(t *txn) (*Ticket, error))
 
 // current runs fn on the counter's current ticket, which must be in one of
 // the states allowed.
-func (e *Engine) current(ctx context.Context, counter string, allowed []State, fn func(t *txn, c counterRow, tk *Ticket) error) (Ticket, error) {
-	return e.ticketOp(ctx, func(t *txn) (*Ticket, error) {
+func (e *Engine) current(ctx context.Context, counter string, a Actor, action string, allowed []State, fn func(t *txn, c counterRow, tk *Ticket) error) (Ticket, error) {
+	return e.ticketOp(ctx, a, action+" "+counter, func(t *txn) (*Ticket, error) {
 		c, err := t.counter(counter)
 		if err != nil {
 			return nil, err
@@ -505,7 +556,7 @@ func (e *Engine) current(ctx context.Context, counter string, allowed []State, f
 // Recall calls the current ticket again. The recall after MaxRecalls marks
 // the ticket no-show instead.
 func (e *Engine) Recall(ctx context.Context, counter string, a Actor) (Ticket, error) {
-	return e.current(ctx, counter, []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
+	return e.current(ctx, counter, a, "recall", []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
 		if tk.Recalls >= e.cfg.Queue.MaxRecalls {
 			return t.noShow(counter, c, tk, a, "recalls")
 		}
@@ -530,7 +581,7 @@ func (t *txn) noShow(counter string, c counterRow, tk *Ticket, a Actor, why stri
 
 // Start marks the citizen arrived at the counter.
 func (e *Engine) Start(ctx context.Context, counter string, a Actor) (Ticket, error) {
-	return e.current(ctx, counter, []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
+	return e.current(ctx, counter, a, "start", []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
 		if _, err := t.exec("UPDATE tickets SET state = 'serving', started_at = ? WHERE id = ?", t.now.UnixMilli(), tk.ID); err != nil {
 			return fmt.Errorf("queue: start: %w", err)
 		}
@@ -543,7 +594,7 @@ func (e *Engine) Start(ctx context.Context, counter string, a Actor) (Ticket, er
 // official forgot Start) and remembers it as the counter's last finished
 // ticket, the one a rating is for.
 func (e *Engine) Finish(ctx context.Context, counter string, a Actor) (Ticket, error) {
-	return e.current(ctx, counter, []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
+	return e.current(ctx, counter, a, "finish", []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
 		now := t.now.UnixMilli()
 		if _, err := t.exec("UPDATE tickets SET state = 'done', finished_at = ?, started_at = COALESCE(started_at, ?) WHERE id = ?", now, now, tk.ID); err != nil {
 			return fmt.Errorf("queue: finish: %w", err)
@@ -562,7 +613,7 @@ func (e *Engine) Finish(ctx context.Context, counter string, a Actor) (Ticket, e
 
 // NoShow marks the called ticket as absent.
 func (e *Engine) NoShow(ctx context.Context, counter string, a Actor) (Ticket, error) {
-	return e.current(ctx, counter, []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
+	return e.current(ctx, counter, a, "no-show", []State{Called}, func(t *txn, c counterRow, tk *Ticket) error {
 		return t.noShow(counter, c, tk, a, "official")
 	})
 }
@@ -570,7 +621,7 @@ func (e *Engine) NoShow(ctx context.Context, counter string, a Actor) (Ticket, e
 // Hold sets the current ticket aside (the citizen fetches a missing paper);
 // the counter can call it back with Call.
 func (e *Engine) Hold(ctx context.Context, counter string, a Actor) (Ticket, error) {
-	return e.current(ctx, counter, []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
+	return e.current(ctx, counter, a, "hold", []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
 		if _, err := t.exec("UPDATE tickets SET state = 'held' WHERE id = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: hold: %w", err)
 		}
@@ -608,7 +659,7 @@ func (e *Engine) Transfer(ctx context.Context, counter string, to TransferTo, a 
 			return Ticket{}, apperr.New(apperr.Invalid, "transfer-self", "Không thể chuyển vé về chính quầy này", "cannot transfer to the same counter")
 		}
 	}
-	return e.current(ctx, counter, []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
+	return e.current(ctx, counter, a, "transfer", []State{Called, Serving}, func(t *txn, c counterRow, tk *Ticket) error {
 		service := tk.Service
 		if to.Service != "" {
 			service = to.Service
@@ -701,4 +752,28 @@ func (e *Engine) SetPrintStatus(ctx context.Context, ticket int64, status, detai
 		return nil, t.emit(EvPrinted, tk, "", "", data)
 	})
 	return err
+}
+
+// replay finds what an idempotency key was first used for.
+func (t *txn) replay(key, action string) (int64, bool, error) {
+	var act string
+	var id int64
+	err := t.queryRow("SELECT action, ticket FROM idempotency WHERE key = ?", key).Scan(&act, &id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("queue: idempotency: %w", err)
+	}
+	if act != action {
+		return 0, false, apperr.New(apperr.Conflict, "idempotency-key-reused", "Mã yêu cầu đã được dùng cho một thao tác khác", "Idempotency-Key was used for %q", act)
+	}
+	return id, true, nil
+}
+
+func (t *txn) remember(key, action string, ticket int64) error {
+	if _, err := t.exec("INSERT INTO idempotency (key, action, ticket, created_at) VALUES (?,?,?,?)", key, action, ticket, t.now.UnixMilli()); err != nil {
+		return fmt.Errorf("queue: idempotency: %w", err)
+	}
+	return nil
 }

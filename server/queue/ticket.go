@@ -83,6 +83,8 @@ type Issued struct {
 	Ticket         Ticket
 	WaitingAhead   int
 	EstimatedWaitS int
+	// Replayed is true when an idempotency key returned an earlier ticket.
+	Replayed bool
 }
 
 // ServiceStatus is one kiosk choice with its queue.

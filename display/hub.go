@@ -7,7 +7,6 @@
 package display
 
 import (
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/motcua/motcua/server/webasset"
 )
 
 // Source answers the hub's questions about screens; the server implements
@@ -195,13 +195,13 @@ func (h *Hub) PublishWaiting(w []ServiceWaiting) {
 // closed; it returns when the socket is closed.
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, screen string) {
 	if !h.src.ScreenExists(screen) {
-		writeProblem(w, http.StatusNotFound, "not-found", "Không tìm thấy màn hình")
+		webasset.Problem(w, http.StatusNotFound, "not-found", "Không tìm thấy màn hình")
 		return
 	}
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
-		writeProblem(w, http.StatusServiceUnavailable, "unavailable", "Máy chủ đang dừng")
+		webasset.Problem(w, http.StatusServiceUnavailable, "unavailable", "Máy chủ đang dừng")
 		return
 	}
 	s := h.streams[screen]
@@ -466,16 +466,4 @@ func (f filter) waiting(w []ServiceWaiting) []ServiceWaiting {
 		}
 	}
 	return out
-}
-
-// writeProblem answers with an RFC 9457 problem, as the rest of the API does.
-func writeProblem(w http.ResponseWriter, status int, typ, title string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-	}{"urn:motcua:problem:" + typ, title, status})
 }

@@ -62,7 +62,7 @@ func TestPageLinksServedAssets(t *testing.T) {
 	srv := httptest.NewServer(Assets())
 	defer srv.Close()
 	for _, name := range []string{"display.js", "display.css"} {
-		url := assetURL(name)
+		url := assets.URL(name)
 		if !strings.Contains(body, url) {
 			t.Errorf("page does not link %s", url)
 			continue

@@ -6,18 +6,13 @@ package kiosk
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
-	"encoding/json"
 	"html/template"
-	"io/fs"
-	"mime"
 	"net/http"
-	"path"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/motcua/motcua/server/webasset"
 )
 
 // AssetsPrefix is where Assets expects to be mounted.
@@ -26,55 +21,10 @@ const AssetsPrefix = "/kiosk/assets/"
 //go:embed web
 var webFS embed.FS
 
-// asset is one embedded static file with the hash that versions its URL.
-type asset struct {
-	body  []byte
-	hash  string // first 12 hex digits of its SHA-256
-	ctype string
-}
-
-var assets = loadAssets()
-
-func loadAssets() map[string]asset {
-	m := make(map[string]asset)
-	sub, err := fs.Sub(webFS, "web/assets")
-	if err != nil {
-		panic(err)
-	}
-	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(sub, p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		ctype := mime.TypeByExtension(path.Ext(p))
-		if ctype == "" {
-			ctype = "application/octet-stream"
-		}
-		m[p] = asset{body: b, hash: hex.EncodeToString(sum[:6]), ctype: ctype}
-		return nil
-	})
-	if err != nil {
-		panic(err)
-	}
-	return m
-}
-
-// assetURL returns the URL of an embedded asset with its content hash, so a
-// kiosk never runs a stale script after an upgrade.
-func assetURL(name string) string {
-	a, ok := assets[name]
-	if !ok {
-		panic("kiosk: no asset " + name)
-	}
-	return AssetsPrefix + name + "?v=" + a.hash
-}
+var assets = webasset.New(webFS, "web/assets", AssetsPrefix)
 
 var pageTmpl = template.Must(template.New("kiosk.html").
-	Funcs(template.FuncMap{"asset": assetURL}).
+	Funcs(template.FuncMap{"asset": assets.URL}).
 	ParseFS(webFS, "web/kiosk.html"))
 
 type pageData struct {
@@ -97,7 +47,7 @@ func Page(w http.ResponseWriter, r *http.Request, kiosk, centerName string) {
 		ServerTime: time.Now().UnixMilli(),
 	})
 	if err != nil {
-		writeProblem(w, http.StatusInternalServerError, "internal", "Lỗi máy chủ")
+		webasset.Problem(w, http.StatusInternalServerError, "internal", "Lỗi máy chủ")
 		return
 	}
 	h := w.Header()
@@ -116,40 +66,4 @@ func Page(w http.ResponseWriter, r *http.Request, kiosk, centerName string) {
 // Assets serves the page's embedded static files; mount it at AssetsPrefix
 // (it also works behind http.StripPrefix). A URL that carries the file's
 // current hash is cached for a year, any other is revalidated.
-func Assets() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			writeProblem(w, http.StatusMethodNotAllowed, "method-not-allowed", "Phương thức không được hỗ trợ")
-			return
-		}
-		name := strings.TrimPrefix(r.URL.Path, AssetsPrefix)
-		a, ok := assets[name]
-		if !ok {
-			writeProblem(w, http.StatusNotFound, "not-found", "Không tìm thấy tệp")
-			return
-		}
-		h := w.Header()
-		h.Set("Content-Type", a.ctype)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("ETag", `"`+a.hash+`"`)
-		if r.URL.Query().Get("v") == a.hash {
-			h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		} else {
-			h.Set("Cache-Control", "no-cache")
-		}
-		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
-	})
-}
-
-// writeProblem answers with an RFC 9457 problem, as the rest of the API does.
-func writeProblem(w http.ResponseWriter, status int, typ, title string) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		Type   string `json:"type"`
-		Title  string `json:"title"`
-		Status int    `json:"status"`
-	}{"urn:motcua:problem:" + typ, title, status})
-}
+func Assets() http.Handler { return assets.Handler() }

@@ -49,8 +49,8 @@ func TestPage(t *testing.T) {
 				}
 			}
 			for _, a := range []string{"kiosk.js", "kiosk.css"} {
-				if !strings.Contains(body, assetURL(a)) {
-					t.Errorf("page does not link %s", assetURL(a))
+				if !strings.Contains(body, assets.URL(a)) {
+					t.Errorf("page does not link %s", assets.URL(a))
 				}
 			}
 		})
@@ -66,7 +66,7 @@ func TestAssets(t *testing.T) {
 		body         string
 	}{
 		{"/kiosk/assets/kiosk.js", http.MethodGet, 200, "text/javascript; charset=utf-8", "no-cache", "/api/v1/tickets"},
-		{assetURL("kiosk.js"), http.MethodGet, 200, "text/javascript; charset=utf-8", "public, max-age=31536000, immutable", "motcua_csrf"},
+		{assets.URL("kiosk.js"), http.MethodGet, 200, "text/javascript; charset=utf-8", "public, max-age=31536000, immutable", "motcua_csrf"},
 		{"/kiosk/assets/kiosk.css", http.MethodGet, 200, "text/css; charset=utf-8", "no-cache", "user-select"},
 		{"/kiosk/assets/missing.js", http.MethodGet, 404, "application/problem+json", "", ""},
 		{"/kiosk/assets/kiosk.js", http.MethodDelete, 405, "application/problem+json", "", ""},

@@ -41,4 +41,3 @@ func TestSet(t *testing.T) {
 	}()
 	s.URL("missing.js")
 }
-

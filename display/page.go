@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/motcua/motcua/server/webasset"
@@ -51,16 +50,7 @@ func Page(w http.ResponseWriter, r *http.Request, screen, title string) {
 		webasset.Problem(w, http.StatusInternalServerError, "internal", "Lỗi máy chủ")
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	if h.Get("Content-Security-Policy") == "" {
-		h.Set("Content-Security-Policy", pagePolicy(r.Host))
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = w.Write(buf.Bytes())
+	webasset.WriteHTML(w, buf.Bytes(), pagePolicy(r.Host))
 }
 
 var hostPattern = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)

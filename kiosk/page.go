@@ -9,7 +9,6 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/motcua/motcua/server/webasset"
@@ -50,17 +49,7 @@ func Page(w http.ResponseWriter, r *http.Request, kiosk, centerName string) {
 		webasset.Problem(w, http.StatusInternalServerError, "internal", "Lỗi máy chủ")
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	if h.Get("Content-Security-Policy") == "" {
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "+
-			"base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
-	}
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	_, _ = w.Write(buf.Bytes())
+	webasset.WriteHTML(w, buf.Bytes(), "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'")
 }
 
 // Assets serves the page's embedded static files; mount it at AssetsPrefix

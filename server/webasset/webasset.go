@@ -14,6 +14,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -111,4 +112,20 @@ func Problem(w http.ResponseWriter, status int, typ, title string) {
 		Title  string `json:"title"`
 		Status int    `json:"status"`
 	}{"/problems/" + typ, title, status})
+}
+
+// WriteHTML answers with a rendered page: no caching of the page itself (its
+// assets are versioned), no sniffing, and csp as the Content-Security-Policy
+// unless the server set one already.
+func WriteHTML(w http.ResponseWriter, page []byte, csp string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	if h.Get("Content-Security-Policy") == "" && csp != "" {
+		h.Set("Content-Security-Policy", csp)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(page)))
+	_, _ = w.Write(page)
 }

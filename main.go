@@ -250,6 +250,9 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if *username == "" || *name == "" {
 		return usageError{errors.New("user add needs --username and --name")}
 	}
+	if r := *role; r != auth.RoleOfficial && r != auth.RoleSupervisor && r != auth.RoleAdmin {
+		return usageError{fmt.Errorf("--role %q: staff are official, supervisor or admin", r)}
+	}
 	if *counter != "" {
 		cfg, err := loadConfig(c.config)
 		if err != nil {
@@ -302,7 +305,10 @@ func backup(args []string, stdout, stderr io.Writer) error {
 	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
 		return err
 	}
-	st, _ := os.Stat(fs.Arg(0))
+	st, err := os.Stat(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
 	fmt.Fprintf(stdout, "Backup written to %s (%d bytes, %s).\n", fs.Arg(0), st.Size(), time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -137,7 +137,7 @@ func CreateUser(ctx context.Context, db *store.DB, u User, password string, now 
 	if len(password) < 10 {
 		return 0, errors.New("auth: a password needs at least 10 characters")
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
 	if err != nil {
 		return 0, fmt.Errorf("auth: hash password: %w", err)
 	}
@@ -158,6 +158,11 @@ func UserExists(ctx context.Context, db *store.DB, username string) (bool, error
 	err := db.R.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE username = ?", username).Scan(&n)
 	return n > 0, err
 }
+
+// PasswordCost is bcrypt's cost for new passwords. Tests lower it: at the
+// default a daemon's first start hashes ten demo passwords, seconds under
+// the race detector.
+var PasswordCost = bcrypt.DefaultCost
 
 // dummyHash keeps a failed sign-in for an unknown user as slow as one for a
 // known user, so timing does not tell which usernames exist.

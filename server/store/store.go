@@ -195,6 +195,12 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer dst.Close()
+	ok := false
+	defer func() {
+		if !ok {
+			os.Remove(tmp)
+		}
+	}()
 	dconn, err := dst.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
@@ -229,8 +235,17 @@ func (db *DB) Backup(ctx context.Context, dest string) error {
 	}
 	dconn.Close()
 	dst.Close()
-	if err := os.Rename(tmp, dest); err != nil {
+	// the copy holds password and token hashes: owner only
+	if err := os.Chmod(tmp, 0o600); err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("backup: %w", err)
 	}
+	// a link, unlike a rename, fails when dest appeared meanwhile
+	if err := os.Link(tmp, dest); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup: %w", err)
+	}
+	os.Remove(tmp)
+	ok = true
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/motcua/motcua/printer"
 	"github.com/motcua/motcua/server/auth"
 	"github.com/motcua/motcua/server/clock"
 )
@@ -445,5 +446,46 @@ func TestIdempotentIssue(t *testing.T) {
 	}
 	if r := d.do("POST", "/api/v1/tickets", tok, body, "Idempotency-Key", strings.Repeat("x", 200)); r.status != 400 {
 		t.Errorf("oversize key: %d", r.status)
+	}
+}
+
+// TestPrinterOutOfPaper: the number is durable before printing, so a
+// printer out of paper loses nothing: the citizen gets the number on screen
+// with a clear reason, the ticket is marked print-failed, and numbering
+// goes on without a gap once paper is back.
+func TestPrinterOutOfPaper(t *testing.T) {
+	d := boot(t, "")
+	tok := d.token(auth.RoleKiosk, "kiosk-1")
+	spool := filepath.Join(d.data, "spool", "kiosk-1")
+	if err := os.WriteFile(filepath.Join(spool, printer.VirtualPaperOut), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		ID     int64  `json:"id"`
+		Number string `json:"number"`
+		Print  struct {
+			Status string `json:"status"`
+			Error  string `json:"error"`
+		} `json:"print"`
+	}
+	r := d.do("POST", "/api/v1/tickets", tok, `{"service":"noi-vu"}`)
+	r.json(t, &out)
+	if r.status != 201 || out.Number != "N001" || out.Print.Status != "failed" || out.Print.Error != "Máy in hết giấy" {
+		t.Fatalf("out of paper: %d %s", r.status, r.body)
+	}
+	var tk struct {
+		Ticket struct {
+			PrintStatus string `json:"print_status"`
+		} `json:"ticket"`
+	}
+	d.do("GET", fmt.Sprintf("/api/v1/tickets/%d", out.ID), d.token(auth.RoleSupervisor, ""), nil).json(t, &tk)
+	if tk.Ticket.PrintStatus != "failed" {
+		t.Errorf("stored print status: got %q, want failed", tk.Ticket.PrintStatus)
+	}
+	os.Remove(filepath.Join(spool, printer.VirtualPaperOut))
+	r = d.do("POST", "/api/v1/tickets", tok, `{"service":"noi-vu"}`)
+	r.json(t, &out)
+	if out.Number != "N002" || out.Print.Status != "printed" {
+		t.Errorf("after paper is back: %s", r.body)
 	}
 }

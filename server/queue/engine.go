@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -360,6 +361,18 @@ func (t *txn) query(q string, args ...any) (*sql.Rows, error) {
 	return t.tx.QueryContext(t.ctx, q, args...)
 }
 
+// run calls fn, turning a panic into an error: a bug in one request rolls
+// back that request, not the daemon with every other request in the batch.
+func (t *txn) run(fn func(t *txn) (any, error)) (v any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			t.e.log.Error("panic in a queue operation", "panic", p, "stack", string(debug.Stack()))
+			v, err = nil, apperr.New(apperr.Internal, "internal", "Lỗi hệ thống, vui lòng thử lại hoặc báo quản trị viên", "internal error")
+		}
+	}()
+	return fn(t)
+}
+
 func (e *Engine) runBatch(batch []*op) {
 	ctx := context.Background()
 	results := make([]result, len(batch))
@@ -394,7 +407,7 @@ func (e *Engine) runBatch(batch []*op) {
 			results[i] = result{err: fmt.Errorf("queue: savepoint: %w", err)}
 			continue
 		}
-		v, err := o.fn(t)
+		v, err := t.run(o.fn)
 		if err != nil {
 			_, rerr := t.exec("ROLLBACK TO op")
 			if rerr == nil {

@@ -536,3 +536,22 @@ func TestPauseAndClose(t *testing.T) {
 		t.Errorf("close with a ticket at the counter: got %v, want conflict", err)
 	}
 }
+
+func TestPanicInOperationRollsBackOnlyThatOperation(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, nil)
+	_, err := f.e.do(ctx, func(t *txn) (any, error) {
+		if _, err := t.exec("INSERT INTO sequences (service, day, last) VALUES ('a', '2026-03-09', 41)"); err != nil {
+			return nil, err
+		}
+		var tk *Ticket
+		return tk.Number, nil // a bug: nil dereference
+	})
+	if apperr.CodeOf(err) != apperr.Internal {
+		t.Fatalf("got %v, want an internal error", err)
+	}
+	// the half-done write was rolled back and the engine still works
+	if n := f.issue(t, "a", ""); n.Number != "1001" {
+		t.Errorf("after the panic: got %s, want 1001", n.Number)
+	}
+}

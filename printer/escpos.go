@@ -41,22 +41,6 @@ var (
 // lf is LF "Print and line feed" (0A): prints the buffer and advances one line.
 const lf = 0x0A
 
-// Profile describes a paper width. Columns is the number of characters of
-// the printer's standard font A (12 × 24 dots) that fit on a line:
-// WidthDots / 12.
-type Profile struct {
-	Name      string // "58mm" or "80mm"
-	WidthDots int    // printable width in dots at 203 dpi: 384 (58 mm paper) or 576 (80 mm paper)
-	Columns   int    // characters per line in font A: 32 or 48
-}
-
-// Profiles holds the paper widths motcua supports, by name as written in the
-// configuration.
-var Profiles = map[string]Profile{
-	"58mm": {Name: "58mm", WidthDots: 384, Columns: 32},
-	"80mm": {Name: "80mm", WidthDots: 576, Columns: 48},
-}
-
 // Encode returns the ESC/POS bytes of a queue ticket in text mode: the
 // center's name, the number in double size, the service and department,
 // the time of issue ("15:04 02/01/2006", as printed, t.IssuedAt is not

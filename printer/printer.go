@@ -16,6 +16,10 @@ type Ticket struct {
 	IssuedAt     time.Time // when the ticket was issued, already in the center's local time
 	WaitingAhead int       // people waiting ahead of this ticket when it was issued
 	TrackURL     string    // public page following the ticket; printed as a QR code by the raster layout
+	// EstimatedWait is the expected wait, printed as "khoảng N phút"; 0 prints nothing.
+	EstimatedWait time.Duration
+	// Priority names the priority category, printed when not empty.
+	Priority string
 }
 
 // Job is one print job: the exact bytes to send and an ID that names the job

@@ -109,7 +109,10 @@ type Counter struct {
 	// General marks a Quầy Tổng hợp.
 	General bool   `toml:"general"`
 	Printer string `toml:"printer"`
-	Keypad  string `toml:"keypad"`
+	// PrinterProfile names the printer model (see motcua print-test
+	// --list); default "80mm", a generic 80 mm ESC/POS printer.
+	PrinterProfile string `toml:"printer_profile"`
+	Keypad         string `toml:"keypad"`
 }
 
 // Kiosk is a touch kiosk with its ticket printer.
@@ -117,6 +120,8 @@ type Kiosk struct {
 	ID      string `toml:"id"`
 	Name    string `toml:"name"`
 	Printer string `toml:"printer"`
+	// PrinterProfile names the printer model; default "80mm".
+	PrinterProfile string `toml:"printer_profile"`
 }
 
 // Screen is a lobby display; empty lists mean everything.

@@ -47,6 +47,8 @@ func TestValidate(t *testing.T) {
 		want   string // a part of the error; "" for valid
 	}{
 		{"minimal is valid", func(c *Config) {}, ""},
+		{"unknown printer profile", func(c *Config) { c.Kiosks[0].PrinterProfile = "epson-tm-t1000" }, `printer_profile "epson-tm-t1000" is unknown`},
+		{"generic 58 mm printer", func(c *Config) { c.Counters[0].PrinterProfile = "58mm" }, ""},
 
 		// ids
 		{"empty department id", func(c *Config) { c.Departments[1].ID = "" }, `department #2: id is missing`},

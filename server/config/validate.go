@@ -8,7 +8,10 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"sort"
 	"strings"
+
+	"github.com/motcua/motcua/printer"
 )
 
 // idPattern is what every id and staff user name must match: short, lower
@@ -58,6 +61,7 @@ func (c *Config) Validate() error {
 	c.checkProcedures(&p, services)
 	c.checkCounters(&p, services)
 	c.checkScreens(&p, services, counters)
+	c.checkPrinterProfiles(&p)
 	c.checkPriorities(&p)
 	c.checkStaff(&p, counters)
 	return errors.Join(p...)
@@ -368,4 +372,34 @@ func (c *Config) checkStaff(p *problems, counters map[string]bool) {
 			p.add("%s: counter %q does not exist", l, s.Counter)
 		}
 	}
+}
+
+// checkPrinterProfiles: each printer's model must be one motcua knows.
+func (c *Config) checkPrinterProfiles(p *problems) {
+	check := func(kind, id, profile string) {
+		if _, ok := printer.Profiles[profile]; !ok {
+			p.add("%s %q: printer_profile %q is unknown; known: %s", kind, id, profile, strings.Join(printerProfileNames(), ", "))
+		}
+	}
+	for i := range c.Kiosks {
+		if c.Kiosks[i].PrinterProfile == "" {
+			c.Kiosks[i].PrinterProfile = "80mm"
+		}
+		check("kiosk", c.Kiosks[i].ID, c.Kiosks[i].PrinterProfile)
+	}
+	for i := range c.Counters {
+		if c.Counters[i].PrinterProfile == "" {
+			c.Counters[i].PrinterProfile = "80mm"
+		}
+		check("counter", c.Counters[i].ID, c.Counters[i].PrinterProfile)
+	}
+}
+
+func printerProfileNames() []string {
+	names := make([]string, 0, len(printer.Profiles))
+	for n := range printer.Profiles {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }

@@ -62,6 +62,8 @@ type App struct {
 	devMu    sync.Mutex
 	devices  map[string]DeviceState
 	printers map[string]printer.Printer // by kiosk or counter id
+	profiles map[string]printer.Profile
+	pstate   map[string]PrinterState
 
 	metrics *metrics
 	limiter *limiter
@@ -95,7 +97,8 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	if opts.DataDir == "" {
 		opts.DataDir = "data"
 	}
-	a := &App{opts: opts, log: opts.Logger, clock: opts.Clock, devices: map[string]DeviceState{}, printers: map[string]printer.Printer{}}
+	a := &App{opts: opts, log: opts.Logger, clock: opts.Clock, devices: map[string]DeviceState{},
+		printers: map[string]printer.Printer{}, profiles: map[string]printer.Profile{}, pstate: map[string]PrinterState{}}
 	if opts.ConfigPath == "" {
 		a.Cfg, a.Demo = config.Demo(), true
 	} else {
@@ -148,8 +151,9 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	}
 	bgctx, cancel := context.WithCancel(context.Background())
 	a.stopBg = cancel
-	a.bg.Add(1)
+	a.bg.Add(2)
 	go func() { defer a.bg.Done(); a.relayEvents(bgctx) }()
+	go func() { defer a.bg.Done(); a.pollPrinters(bgctx) }()
 	if opts.Simulate {
 		a.bg.Add(1)
 		go func() { defer a.bg.Done(); a.simulate(bgctx) }()
@@ -245,7 +249,7 @@ func (a *App) Close() error {
 // start-up: a device is loaded, skipped (not configured) or failed (with the
 // reason), and /healthz says which.
 func (a *App) openDevices() {
-	open := func(id, kind, uri string) {
+	open := func(id, kind, uri, profile string) {
 		key := kind + ":" + id
 		if uri == "" {
 			a.devices[key] = DeviceState{Kind: kind, State: "skipped", Reason: "not configured"}
@@ -266,13 +270,14 @@ func (a *App) openDevices() {
 			return
 		}
 		a.printers[id] = p
+		a.profiles[id] = printer.Profiles[profile]
 		a.devices[key] = DeviceState{Kind: kind, URI: uri, State: "loaded"}
 	}
 	for _, k := range a.Cfg.Kiosks {
-		open(k.ID, "printer", k.Printer)
+		open(k.ID, "printer", k.Printer, k.PrinterProfile)
 	}
 	for _, c := range a.Cfg.Counters {
-		open(c.ID, "printer", c.Printer)
+		open(c.ID, "printer", c.Printer, c.PrinterProfile)
 	}
 }
 

@@ -482,7 +482,28 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	if tk.Ticket.PrintStatus != "failed" {
 		t.Errorf("stored print status: got %q, want failed", tk.Ticket.PrintStatus)
 	}
+	// now the kiosk knows: it hands out no number while the paper is out
+	r = d.do("POST", "/api/v1/tickets", tok, `{"service":"noi-vu"}`)
+	if r.status != 409 || !bytes.Contains(r.body, []byte("printer-unavailable")) {
+		t.Errorf("second ticket while out of paper: %d %s", r.status, r.body)
+	}
+	var ks struct {
+		Accepting bool `json:"accepting"`
+		Printer   struct{ State string }
+	}
+	d.do("GET", "/api/v1/kiosks/kiosk-1/status", tok, nil).json(t, &ks)
+	if ks.Accepting || ks.Printer.State != "paper_end" {
+		t.Errorf("kiosk status while out of paper: %+v", ks)
+	}
+	// the failed ticket is reprinted once paper is back
 	os.Remove(filepath.Join(spool, printer.VirtualPaperOut))
+	rp := d.do("POST", fmt.Sprintf("/api/v1/tickets/%d/print", out.ID), d.token(auth.RoleOfficial, ""), nil)
+	if rp.status != 200 || !bytes.Contains(rp.body, []byte(`"status":"printed"`)) {
+		t.Errorf("reprint: %d %s", rp.status, rp.body)
+	}
+	if rp := d.do("POST", fmt.Sprintf("/api/v1/tickets/%d/print", out.ID), d.token(auth.RoleOfficial, ""), nil); rp.status != 409 {
+		t.Errorf("second reprint of a printed ticket: %d %s", rp.status, rp.body)
+	}
 	r = d.do("POST", "/api/v1/tickets", tok, `{"service":"noi-vu"}`)
 	r.json(t, &out)
 	if out.Number != "N002" || out.Print.Status != "printed" {

@@ -12,10 +12,8 @@ import (
 
 	"github.com/motcua/motcua/display"
 	"github.com/motcua/motcua/kiosk"
-	"github.com/motcua/motcua/printer"
 	"github.com/motcua/motcua/server/apperr"
 	"github.com/motcua/motcua/server/auth"
-	"github.com/motcua/motcua/server/clock"
 	"github.com/motcua/motcua/server/queue"
 )
 
@@ -51,6 +49,8 @@ func (a *App) routes() http.Handler {
 	api("GET /api/v1/services", kioskPlus, a.handleServices)
 	api("POST /api/v1/tickets", kioskPlus, a.handleIssue)
 	api("GET /api/v1/tickets/{id}", officialUp, a.handleTicket)
+	api("POST /api/v1/tickets/{id}/print", officialUp, a.handleReprint)
+	api("GET /api/v1/kiosks/{kiosk}/status", kioskPlus, a.handleKioskStatus)
 	api("GET /api/v1/counters", displayPlus, a.handleCounters)
 	api("GET /api/v1/counters/{id}", displayPlus, a.handleCounter)
 	api("POST /api/v1/counters/{id}/{action}", officialUp, a.handleCounterAction)
@@ -215,6 +215,14 @@ func (a *App) handleIssue(w http.ResponseWriter, r *http.Request, p *auth.Princi
 			a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", b.Kiosk))
 			return
 		}
+		// A kiosk whose printer cannot print hands out no numbers: the
+		// citizen goes to the other kiosk, and no ticket waits unprinted.
+		if st, ok := a.PrinterStates()[b.Kiosk]; ok && !st.accepting() && !a.refreshPrinter(r.Context(), b.Kiosk).accepting() {
+			st = a.PrinterStates()[b.Kiosk]
+			a.writeError(w, r, apperr.New(apperr.Conflict, "printer-unavailable",
+				st.Message+". Mời ông/bà lấy số ở kiosk khác hoặc hỏi bàn hướng dẫn.", "the kiosk's printer is %s", st.State))
+			return
+		}
 	}
 	key, err := idemKey(r, p)
 	if err != nil {
@@ -238,47 +246,9 @@ func (a *App) handleIssue(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		w.Header().Set("Idempotent-Replayed", "true")
 		res.Print = printResult{Status: tk.PrintStatus}
 	case b.Kiosk != "":
-		res.Print = a.printTicket(r.Context(), b.Kiosk, is, res.TrackURL)
+		res.Print = a.printTicket(r.Context(), b.Kiosk, tk, is.WaitingAhead, is.EstimatedWaitS)
 	}
 	writeJSON(w, http.StatusCreated, res)
-}
-
-// printTicket prints on the kiosk's printer and records the outcome.
-func (a *App) printTicket(ctx context.Context, kioskID string, is queue.Issued, trackURL string) printResult {
-	a.devMu.Lock()
-	p := a.printers[kioskID]
-	a.devMu.Unlock()
-	if p == nil {
-		return printResult{Status: "none"}
-	}
-	svc, _ := a.Cfg.Service(is.Ticket.Service)
-	dep, _ := a.Cfg.Department(svc.Department)
-	data := printer.Encode(printer.Ticket{
-		Center: a.Cfg.Center.Name, Number: is.Ticket.Number, Service: svc.Name, Department: dep.Name,
-		IssuedAt: is.Ticket.IssuedAt.In(clock.Local), WaitingAhead: is.WaitingAhead, TrackURL: trackURL,
-	}, printer.Profiles["80mm"])
-	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	res := printResult{Status: "printed"}
-	if err := p.Print(pctx, printer.Job{ID: "ticket-" + strconv.FormatInt(is.Ticket.ID, 10), Data: data}); err != nil {
-		res = printResult{Status: "failed", Error: printErrorVI(err)}
-		a.log.Warn("print failed", "component", "printer", "kiosk", kioskID, "ticket", is.Ticket.Number, "err", err)
-	}
-	if err := a.Engine.SetPrintStatus(context.WithoutCancel(ctx), is.Ticket.ID, res.Status, res.Error); err != nil {
-		a.log.Error("record print status", "err", err)
-	}
-	return res
-}
-
-func printErrorVI(err error) string {
-	switch {
-	case errors.Is(err, printer.ErrPaperOut):
-		return "Máy in hết giấy"
-	case errors.Is(err, printer.ErrCoverOpen):
-		return "Nắp máy in đang mở"
-	default:
-		return "Máy in không phản hồi"
-	}
 }
 
 // idemKey reads the Idempotency-Key header, scoped by the credential so

@@ -65,7 +65,36 @@ func (a *App) handleStart(w http.ResponseWriter, r *http.Request) {
 		rows = append(rows, counterRow{Counter: c, ServiceNames: strings.Join(names, "; "), State: cs[i].State, StateVI: vi[cs[i].State],
 			GeneralTag: c.General && !strings.Contains(c.Name, "Tổng hợp")})
 	}
+	problems, err := a.Engine.PrintProblems(r.Context())
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	type printerRow struct {
+		ID, Name, State, Message string
+	}
+	states := a.PrinterStates()
+	var printers []printerRow
+	for _, k := range a.Cfg.Kiosks {
+		if st, ok := states[k.ID]; ok {
+			printers = append(printers, printerRow{k.ID, k.Name, st.State, st.Message})
+		}
+	}
+	for _, c := range a.Cfg.Counters {
+		if st, ok := states[c.ID]; ok {
+			printers = append(printers, printerRow{c.ID, c.Name, st.State, st.Message})
+		}
+	}
+	type problemRow struct {
+		Number, Kiosk, Status, Time string
+	}
+	var probs []problemRow
+	for _, t := range problems {
+		probs = append(probs, problemRow{t.Number, t.Kiosk, map[string]string{"failed": "in lỗi", "unknown": "chưa xác nhận đã in"}[t.PrintStatus],
+			t.IssuedAt.In(clock.Local).Format("15:04")})
+	}
 	render(w, "start.html", map[string]any{
+		"Printers": printers, "PrintProblems": probs,
 		"Center": a.Cfg.Center.Name, "Version": Version, "Demo": a.Demo, "CanPair": a.canPair(r),
 		"Spool": filepath.Join(a.opts.DataDir, "spool"), "Kiosks": a.Cfg.Kiosks, "Screens": a.Cfg.Screens, "Counters": rows,
 	})

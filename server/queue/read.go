@@ -131,3 +131,24 @@ func (e *Engine) Ahead(ctx context.Context, tk Ticket) (int, error) {
 	}
 	return n, nil
 }
+
+// PrintProblems lists today's tickets still in line whose print failed or
+// was never confirmed, oldest first: the console and the start page offer
+// to reprint them.
+func (e *Engine) PrintProblems(ctx context.Context) ([]Ticket, error) {
+	rows, err := e.db.R.QueryContext(ctx, "SELECT "+ticketCols+` FROM tickets WHERE day = ? AND print_status IN ('failed','unknown')
+		AND state IN ('waiting','called','held') ORDER BY id`, clock.Day(e.clock.Now()))
+	if err != nil {
+		return nil, fmt.Errorf("queue: print problems: %w", err)
+	}
+	defer rows.Close()
+	var out []Ticket
+	for rows.Next() {
+		tk, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("queue: print problems: %w", err)
+		}
+		out = append(out, *tk)
+	}
+	return out, rows.Err()
+}

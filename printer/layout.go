@@ -65,13 +65,13 @@ const minRenderWidth = 256
 
 // Layout constants, in dots (8 dots = 1 mm at 203 dpi).
 const (
-	qrMinModule        = 4   // smallest QR module: phone cameras need ≥ 0.5 mm modules on thermal paper
-	qrQuietModules     = 4   // the quiet zone the QR specification asks for, in modules
-	qrWidthPercent     = 55  // QR code symbol at most this share of the paper width
+	qrMinModule    = 4  // smallest QR module: phone cameras need ≥ 0.5 mm modules on thermal paper
+	qrQuietModules = 4  // the quiet zone the QR specification asks for, in modules
+	qrWidthPercent = 55 // QR code symbol at most this share of the paper width
 	// qrModuleDots is the module size aimed at: 6 dots (0.75 mm) makes a
 	// ticket URL's 33-module code 25 mm wide, read at arm's length by any
 	// phone camera and Zalo, at a fifth of the bytes of a 9-dot code.
-	qrModuleDots = 6
+	qrModuleDots       = 6
 	ruleDash           = 12  // dashed rule: dash length
 	ruleGap            = 6   // dashed rule: gap between dashes
 	ruleThickness      = 2   // dashed rule: thickness

@@ -1,14 +1,9 @@
 package printer
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"net"
-	"os"
-	"strconv"
 	"time"
 
 	"go.bug.st/serial"
@@ -23,7 +18,9 @@ const dialTimeout = 5 * time.Second
 type Option func(*options)
 
 type options struct {
-	now func() time.Time
+	now      func() time.Time
+	profile  Profile
+	timeouts Timeouts
 }
 
 // WithClock sets the clock the virtual printer uses to name its spool files
@@ -32,14 +29,30 @@ func WithClock(now func() time.Time) Option {
 	return func(o *options) { o.now = now }
 }
 
+// WithProfile tells a usb, tcp or serial printer what its model can do:
+// whether it answers real-time status queries (RealtimeStatus) and how it
+// confirms a finished job (Completion). Without it the printer is taken to
+// answer nothing: no status checks, and a job counts as printed once its
+// bytes were taken.
+func WithProfile(p Profile) Option {
+	return func(o *options) { o.profile = p }
+}
+
+// WithTimeouts overrides the driver's waits for the printer (see Timeouts).
+func WithTimeouts(t Timeouts) Option {
+	return func(o *options) { o.timeouts = t }
+}
+
 // Open returns the Printer named name (as in the configuration: it names the
 // printer in errors and the virtual printer's spool directory) for a device
 // URI, see ParseURI.
 //
 // Open does not touch a usb, tcp or serial device: optional hardware must
-// not block start-up, so the device is opened for each job by Print, and a
-// missing printer shows as ErrOffline there and from Status. The virtual
-// printer creates its spool directory at once.
+// not block start-up. Each such printer gets a goroutine that owns its
+// queue and its transport; the transport is opened by the first Print or
+// Status, kept open between jobs and reopened with backoff after a failure;
+// a missing printer shows as ErrOffline from Print and Status. Close stops
+// the goroutine. The virtual printer creates its spool directory at once.
 func Open(name, uri string, opts ...Option) (Printer, error) {
 	if name == "" {
 		return nil, errors.New("printer: open: empty name")
@@ -54,27 +67,18 @@ func Open(name, uri string, opts ...Option) (Printer, error) {
 	}
 	switch t.Scheme {
 	case SchemeVirtual:
-		p, err := openVirtual(name, t.Path, o.now)
+		var prof []Profile
+		if o.profile.WidthDots > 0 {
+			prof = append(prof, o.profile) // previews at the model's width and code page
+		}
+		p, err := openVirtual(name, t.Path, o.now, prof...)
 		if err != nil {
 			return nil, err // not a typed nil in a non-nil Printer
 		}
 		return p, nil
-	case SchemeTCP:
-		addr := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
-		return newStream(name, t, func(ctx context.Context) (io.ReadWriteCloser, error) {
-			d := net.Dialer{Timeout: dialTimeout}
-			return d.DialContext(ctx, "tcp", addr)
-		}), nil
-	case SchemeUSB:
-		return newStream(name, t, func(context.Context) (io.ReadWriteCloser, error) {
-			// The usblp driver takes bytes through write(2); no O_CREATE,
-			// so a missing device is an error and not a new regular file.
-			return os.OpenFile(t.Path, os.O_WRONLY, 0)
-		}), nil
-	case SchemeSerial:
-		return newStream(name, t, func(context.Context) (io.ReadWriteCloser, error) {
-			return serial.Open(t.Path, &serial.Mode{BaudRate: t.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit})
-		}), nil
+	case SchemeTCP, SchemeUSB, SchemeSerial:
+		readBack := o.profile.RealtimeStatus || o.profile.Completion != ""
+		return newDriver(name, t, o, dialer(t, readBack)), nil
 	}
 	// ParseURI returns only the schemes above.
 	return nil, fmt.Errorf("printer %s: scheme %q has no driver", name, t.Scheme)

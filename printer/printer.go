@@ -3,6 +3,7 @@ package printer
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -33,15 +34,23 @@ type Job struct {
 // use; jobs sent concurrently are printed one after the other, never
 // interleaved.
 type Printer interface {
-	// Print sends job to the device and returns when the device accepted
-	// the bytes, not when the paper left the cutter. It fails with an error
-	// wrapping ErrPaperOut, ErrCoverOpen or ErrOffline when the printer is
-	// known to be unable to print. The job is not retried.
+	// Print sends job to the device. Where the printer's profile has a
+	// completion marker (GS ( H or GS r 1) Print returns nil only once the
+	// printer confirmed it processed the job; otherwise when the device
+	// accepted the bytes, not when the paper left the cutter.
+	//
+	// It fails with an error wrapping ErrPaperOut, ErrCoverOpen or
+	// ErrOffline when the printer is known to be unable to print; then no
+	// byte of the job was sent. An error that also wraps ErrUnconfirmed
+	// means the job was sent, in whole or in part, and may have printed.
+	// JobOutcome sorts the three cases. The job is never retried.
 	Print(ctx context.Context, job Job) error
 
 	// Status reports the printer's state as far as the driver can know it.
 	// An unreachable printer is reported as an error wrapping ErrOffline,
-	// with a zero Status.
+	// with a zero Status; a printer that is connected but does not answer
+	// its status queries in time as an error wrapping ErrOffline with
+	// Status{Unknown: true}, never as online.
 	Status(ctx context.Context) (Status, error)
 
 	// Close releases the printer. Print and Status fail with ErrClosed
@@ -52,11 +61,20 @@ type Printer interface {
 // Status is a printer's state. Online mirrors the ESC/POS "off-line" status
 // bit: a printer whose paper ran out or whose cover is open goes off-line,
 // so Online is false together with PaperOut or CoverOpen.
+//
+// For a printer whose profile has no real-time status (and a usb printer
+// whose kernel driver reports nothing), Online means only that the device
+// opened and took bytes.
 type Status struct {
-	Online       bool // ready to print
-	PaperNearEnd bool // the paper roll is nearly used up; printing still works
-	PaperOut     bool // no paper: printing is impossible
-	CoverOpen    bool // the cover is open: printing is impossible
+	Online        bool // ready to print
+	PaperNearEnd  bool // the paper roll is nearly used up; printing still works
+	PaperOut      bool // no paper: printing is impossible
+	CoverOpen     bool // the cover is open: printing is impossible
+	CutterError   bool // the autocutter jammed or failed (DLE EOT 3, bit 3); the printer stops
+	Unrecoverable bool // an unrecoverable error (DLE EOT 3, bit 5): the printer needs service
+	// Unknown means the printer did not answer a status query in time: its
+	// state is not known, which is never taken for online.
+	Unknown bool
 }
 
 // Err returns the error a print would fail with in state s: ErrCoverOpen,
@@ -68,10 +86,52 @@ func (s Status) Err() error {
 		return ErrCoverOpen
 	case s.PaperOut:
 		return ErrPaperOut
-	case !s.Online:
+	case s.Unknown || !s.Online:
 		return ErrOffline
 	}
 	return nil
+}
+
+// Outcome is what became of a print job, as far as the host can know.
+type Outcome int
+
+// Outcomes, from JobOutcome.
+const (
+	// Printed: the printer confirmed the job (or, without a completion
+	// marker in its profile, took all its bytes).
+	Printed Outcome = iota
+	// NotPrinted: no byte of the job reached the printer (it was refused
+	// for paper out, cover open or offline, the Printer was closed, or ctx
+	// ended while the job waited). Reprinting it prints it once.
+	NotPrinted
+	// MaybePrinted: the job was sent, in whole or in part, and the printer
+	// did not confirm it: it may be on paper. Mark it unknown and let a
+	// person decide; never reprint it automatically.
+	MaybePrinted
+)
+
+func (o Outcome) String() string {
+	switch o {
+	case Printed:
+		return "printed"
+	case NotPrinted:
+		return "not printed"
+	case MaybePrinted:
+		return "unknown"
+	}
+	return "Outcome(" + strconv.Itoa(int(o)) + ")"
+}
+
+// JobOutcome sorts the error Print returned: nil is Printed, an error
+// wrapping ErrUnconfirmed is MaybePrinted, any other error NotPrinted.
+func JobOutcome(err error) Outcome {
+	switch {
+	case err == nil:
+		return Printed
+	case errors.Is(err, ErrUnconfirmed):
+		return MaybePrinted
+	}
+	return NotPrinted
 }
 
 // Errors a caller can branch on with errors.Is. Driver errors wrap them with
@@ -87,4 +147,11 @@ var (
 	ErrOffline = errors.New("printer offline")
 	// ErrClosed means the Printer was closed.
 	ErrClosed = errors.New("printer closed")
+	// ErrUnconfirmed means a job was sent, in whole or in part, but the
+	// printer did not confirm it printed: the connection was cut mid-job,
+	// the paper ran out during it, or the completion marker never came.
+	// The ticket may be on paper: report it as unknown, do not reprint it
+	// automatically. The error usually wraps a cause as well (ErrPaperOut,
+	// ErrCoverOpen, ErrOffline, a context error).
+	ErrUnconfirmed = errors.New("job sent but not confirmed printed")
 )

@@ -230,7 +230,6 @@ func dumpRaster(data []byte) (string, error) {
 	return sb.String(), nil
 }
 
-
 // TestEncodeRasterCrops: a band is sent from its first to its last inked
 // byte, placed with GS L, and the margin is 0 again at the end.
 func TestEncodeRasterCrops(t *testing.T) {

@@ -3,129 +3,108 @@ package printer
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"sync"
-	"sync/atomic"
+	"net"
+	"os"
+	"strconv"
+	"syscall"
 	"time"
+
+	"go.bug.st/serial"
 )
 
-// lingerTimeout bounds how long Print waits, after sending a job over TCP,
-// for the printer to close its side of the connection.
-const lingerTimeout = 2 * time.Second
+// The transports behind the driver: a usblp device file, a TCP connection
+// to port 9100, a serial port. Each is opened once and kept open between
+// jobs; the driver reconnects when one fails.
 
-// streamPrinter is the driver of the usb, tcp and serial transports: for
-// each job it opens the device through dial, writes the bytes and closes it.
-//
-// Keeping the device open between jobs, asking the printer for its status
-// (DLE EOT) and reconnecting with backoff come with the printing work; until
-// then Status reports only whether the device can be opened.
-type streamPrinter struct {
-	name   string
-	target Target
-	// dial opens the transport: a usblp device file, a serial port, a TCP
-	// connection to port 9100, or net.Pipe in tests.
-	dial   func(ctx context.Context) (io.ReadWriteCloser, error)
-	closed atomic.Bool
-	mu     sync.Mutex // one job on the wire at a time: interleaved jobs garble both tickets
-}
+// readAction is what the back-channel reader does after a read error.
+type readAction int
 
-func newStream(name string, t Target, dial func(ctx context.Context) (io.ReadWriteCloser, error)) *streamPrinter {
-	return &streamPrinter{name: name, target: t, dial: dial}
-}
+const (
+	readStop   readAction = iota // the connection is broken
+	readNoBack                   // the transport has no back channel; the connection is fine
+	readAgain                    // nothing to read now: try again after readAgainPause
+)
 
-func (p *streamPrinter) Print(ctx context.Context, job Job) error {
-	if p.closed.Load() {
-		return fmt.Errorf("printer %s: print job %s: %w", p.name, job.ID, ErrClosed)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("printer %s: print job %s: %w", p.name, job.ID, err)
-	}
-	conn, err := p.dial(ctx)
-	if err != nil {
-		return fmt.Errorf("printer %s: print job %s: open %s: %w", p.name, job.ID, p.target, deviceErr(err))
-	}
-	// Closing the transport is what unblocks a write to a printer that
-	// stopped taking bytes (paper out mid-job, cable pulled) when ctx ends.
-	// A usblp device file cannot be unblocked that way: its write returns
-	// only when the kernel driver gives up.
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	_, err = conn.Write(job.Data)
-	if err == nil {
-		err = finish(ctx, conn)
-	}
-	canceled := !stop()
-	// After a cancellation the transport is closed already and closing it
-	// again tells nothing.
-	if cerr := conn.Close(); err == nil && !canceled {
-		err = cerr
+// readAgainPause is how long the reader of a usblp device waits after an
+// empty read: usblp returns 0 bytes when the printer had nothing to send.
+const readAgainPause = 20 * time.Millisecond
+
+// classifyReadErr sorts read errors by transport. On a usblp device,
+// EINVAL or ENOTTY means a unidirectional printer (no back channel), and
+// an empty read is not the end: only ENODEV (unplugged) and the like break
+// the connection.
+func (d *driver) classifyReadErr(err error) readAction {
+	if d.target.Scheme != SchemeUSB {
+		return readStop
 	}
 	switch {
-	case err != nil && canceled:
-		return fmt.Errorf("printer %s: print job %s: %w", p.name, job.ID, context.Cause(ctx))
-	case err != nil:
-		return fmt.Errorf("printer %s: print job %s: write %s: %w", p.name, job.ID, p.target, deviceErr(err))
+	case errors.Is(err, io.EOF):
+		return readAgain
+	case errors.Is(err, syscall.EINVAL), errors.Is(err, syscall.ENOTTY), errors.Is(err, syscall.EBADF):
+		return readNoBack
 	}
-	// The job was handed over whole, even if ctx ended while finish waited
-	// for the printer to hang up: it is printed, so Print succeeded.
+	return readStop
+}
+
+// dialer returns the dial seam of target t.
+func dialer(t Target, readBack bool) func(ctx context.Context) (io.ReadWriteCloser, error) {
+	switch t.Scheme {
+	case SchemeTCP:
+		addr := net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
+		return func(ctx context.Context) (io.ReadWriteCloser, error) {
+			d := net.Dialer{Timeout: dialTimeout, KeepAlive: 30 * time.Second}
+			return d.DialContext(ctx, "tcp", addr)
+		}
+	case SchemeUSB:
+		flag := os.O_WRONLY
+		if readBack {
+			flag = os.O_RDWR // DLE EOT replies come back through read(2)
+		}
+		return func(context.Context) (io.ReadWriteCloser, error) {
+			// No O_CREATE: a missing device is an error, not a new
+			// regular file.
+			return os.OpenFile(t.Path, flag, 0)
+		}
+	case SchemeSerial:
+		return func(context.Context) (io.ReadWriteCloser, error) {
+			return serial.Open(t.Path, &serial.Mode{BaudRate: t.Baud, DataBits: 8, Parity: serial.NoParity, StopBits: serial.OneStopBit})
+		}
+	}
 	return nil
 }
 
-// finish makes sure the job left the host before the transport is closed.
-// A serial port is drained: closing it could drop what is still in the UART
-// buffer. A TCP connection is half-closed and read until the printer closes
-// its side or lingerTimeout passes: closing a socket that holds unread
-// bytes (a printer's automatic status back) makes the kernel send a reset,
-// which can throw away the tail of the job still in the send buffer.
-func finish(ctx context.Context, conn io.ReadWriteCloser) error {
-	if d, ok := conn.(interface{ Drain() error }); ok {
-		return d.Drain()
-	}
-	cw, ok := conn.(interface {
-		CloseWrite() error
-		SetReadDeadline(time.Time) error
-	})
+// lpStatus asks the usblp kernel driver for the printer's port status
+// (LPGETSTATUS). ok is false when the transport is not a usblp device or
+// the ioctl failed (a regular file, another OS).
+func (d *driver) lpStatus() (Status, bool) {
+	f, ok := d.conn.(*os.File)
 	if !ok {
-		return nil
+		return Status{}, false
 	}
-	if err := cw.CloseWrite(); err != nil {
-		return err
-	}
-	deadline := time.Now().Add(lingerTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
-	if err := cw.SetReadDeadline(deadline); err != nil {
-		return nil // the bytes are sent; only the courtesy wait is lost
-	}
-	// Whatever ends the wait (EOF, a timeout, a reset after our FIN), the
-	// job was handed to the network: it is not an error of this job.
-	_, _ = io.Copy(io.Discard, conn)
-	return nil
-}
-
-func (p *streamPrinter) Status(ctx context.Context) (Status, error) {
-	if p.closed.Load() {
-		return Status{}, fmt.Errorf("printer %s: status: %w", p.name, ErrClosed)
-	}
-	p.mu.Lock() // a usblp device or a serial port takes one opener at a time
-	defer p.mu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return Status{}, fmt.Errorf("printer %s: status: %w", p.name, err)
-	}
-	conn, err := p.dial(ctx)
+	w, err := lpGetStatus(f)
 	if err != nil {
-		return Status{}, fmt.Errorf("printer %s: status: open %s: %w", p.name, p.target, deviceErr(err))
+		return Status{}, false
 	}
-	if err := conn.Close(); err != nil && !errors.Is(err, io.EOF) {
-		return Status{}, fmt.Errorf("printer %s: status: close %s: %w", p.name, p.target, deviceErr(err))
-	}
-	return Status{Online: true}, nil
+	return decodeLPStatus(w), true
 }
 
-func (p *streamPrinter) Close() error {
-	p.closed.Store(true)
-	return nil
+// Port status bits of LPGETSTATUS, linux/lp.h and drivers/usb/class/
+// usblp.c: the IEEE 1284 status lines a USB printer reports through the
+// class request GET_PORT_STATUS (USB Printer Class 1.1, 4.2.2).
+const (
+	lpGetStatusReq = 0x060b // LPGETSTATUS, "return LP_S(minor)"; an old-style number, not _IOR
+	lpPErrorP      = 0x08   // nFault: 1 = no error (active low)
+	lpPSelecd      = 0x10   // Select: 1 = on-line
+	lpPOutPA       = 0x20   // PError: 1 = paper empty
+	lpPAck         = 0x40   // nAck (not reported by usblp)
+	lpPBusy        = 0x80   // Busy, inverted (not reported by usblp)
+)
+
+// decodeLPStatus turns an LPGETSTATUS word into a Status. The port lines
+// cannot tell an open cover from another fault: both are "error".
+func decodeLPStatus(w int) Status {
+	s := Status{PaperOut: w&lpPOutPA != 0}
+	s.Online = w&lpPSelecd != 0 && w&lpPErrorP != 0 && !s.PaperOut
+	return s
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,31 +18,57 @@ import (
 )
 
 // listen starts a raw printing server on a free port that hands over the
-// bytes of each connection once the client has sent them all.
-func listen(t *testing.T) (addr string, jobs <-chan []byte) {
+// bytes it receives, as they come, on any connection.
+func listen(t *testing.T) (addr string, data <-chan []byte) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ln.Close() })
-	ch := make(chan []byte, 10)
+	ch := make(chan []byte, 100)
 	go func() {
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			b, _ := io.ReadAll(conn) // until the client half-closes
-			conn.Close()
-			ch <- b
+			go func() {
+				defer conn.Close()
+				b := make([]byte, 4096)
+				for {
+					n, err := conn.Read(b)
+					if n > 0 {
+						ch <- bytes.Clone(b[:n])
+					}
+					if err != nil {
+						return
+					}
+				}
+			}()
 		}
 	}()
 	return ln.Addr().String(), ch
 }
 
+// collect reads from data until it holds n bytes or ctx ends.
+func collect(ctx context.Context, data <-chan []byte, n int) []byte {
+	var got []byte
+	for len(got) < n {
+		select {
+		case b := <-data:
+			got = append(got, b...)
+		case <-ctx.Done():
+			return got
+		}
+	}
+	return got
+}
+
+var sampleJob = []byte{0x1B, 0x40, 'V', 'i', 0xE1, 0xBB, 0x87, 't', 0x00, 0xFF, 0x1D, 0x56, 0x42, 0x00}
+
 func TestTCPPrint(t *testing.T) {
-	addr, jobs := listen(t)
+	addr, data := listen(t)
 	p, err := Open("net-1", "tcp:"+addr)
 	if err != nil {
 		t.Fatal(err)
@@ -50,25 +77,22 @@ func TestTCPPrint(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	for i, data := range [][]byte{Encode(goldenTicket(), Profiles["80mm"]), {0x00, 0xFF, 0x1D, 0x56, 0x42, 0x00}} {
-		if err := p.Print(ctx, Job{ID: fmt.Sprint(i), Data: data}); err != nil {
+	for i, job := range [][]byte{sampleJob, {0x00, 0xFF, 0x1D, 0x56, 0x42, 0x00}} {
+		if err := p.Print(ctx, Job{ID: fmt.Sprint(i), Data: job}); err != nil {
 			t.Fatalf("Print job %d: %v", i, err)
 		}
-		select {
-		case got := <-jobs:
-			if !bytes.Equal(got, data) {
-				t.Errorf("job %d: server received % x, want % x", i, got, data)
-			}
-		case <-ctx.Done():
-			t.Fatal("server received nothing")
+		if got := collect(ctx, data, len(job)); !bytes.Equal(got, job) {
+			t.Errorf("job %d: server received % x, want % x", i, got, job)
 		}
 	}
 	st, err := p.Status(ctx)
 	if err != nil || st != (Status{Online: true}) {
 		t.Errorf("Status = %+v, %v; want online", st, err)
 	}
-	if b := <-jobs; len(b) != 0 {
-		t.Errorf("Status sent % x, want nothing", b)
+	select {
+	case b := <-data:
+		t.Errorf("Status sent % x to a printer without real-time status, want nothing", b)
+	case <-time.After(50 * time.Millisecond):
 	}
 }
 
@@ -85,45 +109,58 @@ func TestTCPOffline(t *testing.T) {
 	}
 	defer p.Close()
 	ctx := context.Background()
-	if err := p.Print(ctx, Job{ID: "1", Data: []byte("x")}); !errors.Is(err, ErrOffline) {
-		t.Errorf("Print: got %v, want ErrOffline", err)
+	err = p.Print(ctx, Job{ID: "1", Data: []byte("x")})
+	if !errors.Is(err, ErrOffline) || JobOutcome(err) != NotPrinted {
+		t.Errorf("Print: got %v, want ErrOffline, not printed", err)
 	}
 	if st, err := p.Status(ctx); !errors.Is(err, ErrOffline) || st != (Status{}) {
 		t.Errorf("Status = %+v, %v; want a zero Status and ErrOffline", st, err)
 	}
 }
 
-// TestTCPPrinterKeepsConnection checks that a printer which takes the bytes
-// but never hangs up does not make a delivered job fail when ctx ends.
+// TestTCPPrinterKeepsConnection checks that the connection stays open
+// between jobs and that ctx ending after a job was handed over does not
+// make it fail.
 func TestTCPPrinterKeepsConnection(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ln.Close()
-	got := make(chan []byte, 1)
+	accepted := make(chan net.Conn, 4)
 	go func() {
-		conn, err := ln.Accept()
-		if err != nil {
-			return
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- conn
 		}
-		defer conn.Close()
-		b, _ := io.ReadAll(conn)
-		got <- b
-		time.Sleep(5 * time.Second) // keep the connection open
 	}()
 	p, err := Open("net-1", "tcp:"+ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	if err := p.Print(ctx, Job{ID: "1", Data: []byte("ticket")}); err != nil {
-		t.Errorf("Print: %v", err)
+	for i := range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		if err := p.Print(ctx, Job{ID: fmt.Sprint(i), Data: []byte("ticket")}); err != nil {
+			t.Errorf("Print %d: %v", i, err)
+		}
+		cancel()
 	}
-	if b := <-got; string(b) != "ticket" {
-		t.Errorf("server received %q, want %q", b, "ticket")
+	conn := <-accepted
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+	got := make([]byte, 18)
+	if _, err := io.ReadFull(conn, got); err != nil || string(got) != "ticketticketticket" {
+		t.Errorf("server received %q, %v; want three tickets on one connection", got, err)
+	}
+	select {
+	case c := <-accepted:
+		c.Close()
+		t.Error("a second connection: the first was not kept open")
+	default:
 	}
 }
 
@@ -138,7 +175,7 @@ func TestUSBPrint(t *testing.T) {
 	}
 	defer p.Close()
 	ctx := context.Background()
-	data := Encode(goldenTicket(), Profiles["58mm"])
+	data := sampleJob
 	if err := p.Print(ctx, Job{ID: "1", Data: data}); err != nil {
 		t.Fatalf("Print: %v", err)
 	}
@@ -206,21 +243,22 @@ func TestSerialPrint(t *testing.T) {
 func TestPrintCanceledUnblocks(t *testing.T) {
 	client, server := net.Pipe() // nobody reads server: a write blocks
 	defer server.Close()
-	p := newStream("pipe", Target{Scheme: SchemeTCP, Host: "pipe", Port: 1}, func(context.Context) (io.ReadWriteCloser, error) {
+	p := newDriver("pipe", Target{Scheme: SchemeSerial, Path: "/dev/pipe"}, options{}, func(context.Context) (io.ReadWriteCloser, error) {
 		return client, nil
 	})
+	defer p.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	err := p.Print(ctx, Job{ID: "1", Data: []byte("stuck")})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Print: got %v, want context.DeadlineExceeded", err)
+	if !errors.Is(err, context.DeadlineExceeded) || JobOutcome(err) != NotPrinted {
+		t.Errorf("Print: got %v, want context.DeadlineExceeded, not printed", err)
 	}
 }
 
 func TestStreamClosed(t *testing.T) {
-	dialed := false
-	p := newStream("pipe", Target{Scheme: SchemeTCP, Host: "pipe", Port: 1}, func(context.Context) (io.ReadWriteCloser, error) {
-		dialed = true
+	var dialed atomic.Bool
+	p := newDriver("pipe", Target{Scheme: SchemeTCP, Host: "pipe", Port: 1}, options{}, func(context.Context) (io.ReadWriteCloser, error) {
+		dialed.Store(true)
 		return nil, errors.New("unreachable")
 	})
 	p.Close()
@@ -230,7 +268,7 @@ func TestStreamClosed(t *testing.T) {
 	if _, err := p.Status(context.Background()); !errors.Is(err, ErrClosed) {
 		t.Errorf("Status after Close: got %v, want ErrClosed", err)
 	}
-	if dialed {
+	if dialed.Load() {
 		t.Error("a closed printer dialed its device")
 	}
 }

@@ -1,12 +1,18 @@
 package printer
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,26 +35,39 @@ const (
 const spoolTimeFormat = "20060102T150405.000000000"
 
 // virtualPrinter is the virtual: driver. Instead of printing, it writes each
-// job's exact bytes to its own file DIR/<name>/<time>-<job>.bin. A file
-// appears complete or not at all: bytes go to a hidden temporary file that
-// is synced and then renamed. (The PNG of what a printer would print beside
-// each job comes with the raster rendering.)
+// job's exact bytes to its own file DIR/<name>/<time>-<job>.bin and, beside
+// it, <time>-<job>.png, the paper a printer would print, drawn by the ESC/POS
+// interpreter (Interpret). A file appears complete or not at all: bytes go
+// to a hidden temporary file that is synced and then renamed. The PNG is
+// written first, so a listing that shows a .bin shows its .png too; a job
+// the interpreter cannot read gets no PNG and a logged warning, and prints
+// all the same.
 type virtualPrinter struct {
 	name   string
 	dir    string
 	now    func() time.Time
 	closed atomic.Bool
+	interp *Interpreter // how previews are drawn; nil: 576 dots or narrower, guessed
 
 	mu   sync.Mutex // serialises jobs and guards last
 	last time.Time  // time of the last job, to keep file names unique and ordered
 }
 
-func openVirtual(name, spool string, now func() time.Time) (*virtualPrinter, error) {
+// openVirtual opens the virtual printer name in spool. With a profile (from
+// WithProfile; only the first counts), previews are drawn as that model
+// prints: its paper width, its code page, Kanji mode at power-on when it
+// needs FS .; without one, the width is guessed from the job.
+func openVirtual(name, spool string, now func() time.Time, profile ...Profile) (*virtualPrinter, error) {
 	dir := filepath.Join(spool, sanitize(name))
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("printer %s: %w", name, err)
 	}
-	return &virtualPrinter{name: name, dir: dir, now: now}, nil
+	p := &virtualPrinter{name: name, dir: dir, now: now}
+	if len(profile) > 0 && profile[0].WidthDots > 0 {
+		pr := profile[0]
+		p.interp = &Interpreter{WidthDots: pr.WidthDots, CodePage: pr.CodePage, Kanji: pr.CancelKanji}
+	}
+	return p, nil
 }
 
 func (p *virtualPrinter) Print(ctx context.Context, job Job) error {
@@ -75,11 +94,118 @@ func (p *virtualPrinter) Print(ctx context.Context, job Job) error {
 		at = p.last.Add(time.Nanosecond)
 	}
 	p.last = at
-	file := filepath.Join(p.dir, at.Format(spoolTimeFormat)+"-"+sanitize(job.ID)+".bin")
-	if err := writeFileAtomic(file, job.Data); err != nil {
+	base := filepath.Join(p.dir, at.Format(spoolTimeFormat)+"-"+sanitize(job.ID))
+	p.preview(base+".png", job)
+	if err := writeFileAtomic(base+".bin", job.Data); err != nil {
 		return fmt.Errorf("printer %s: print job %s: %w", p.name, job.ID, err)
 	}
 	return nil
+}
+
+// preview writes the PNG of job to file, or logs why it cannot: the
+// preview never fails a print.
+func (p *virtualPrinter) preview(file string, job Job) {
+	log := slog.Default().With("component", "printer", "device", p.name, "job", job.ID)
+	var pg *Page
+	var err error
+	if p.interp != nil {
+		pg, err = p.interp.Run(job.Data)
+	} else if pg, err = Interpret(job.Data, 576); err == nil {
+		if w := previewWidth(pg); w != 576 {
+			pg, err = Interpret(job.Data, w)
+		}
+	}
+	if err != nil {
+		log.Warn("virtual printer: no preview: the interpreter cannot read the job", "err", err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, bilevel(pg.Image)); err != nil {
+		log.Warn("virtual printer: no preview", "err", err)
+		return
+	}
+	if err := writeFileAtomic(file, buf.Bytes()); err != nil {
+		log.Warn("virtual printer: no preview", "err", err)
+	}
+}
+
+// previewWidth is the paper width, in dots, a job interpreted as pg
+// previews on: the narrowest profile width it uses (Page.Used), so that a
+// job made for 58 mm paper previews 384 dots wide, or 576.
+func previewWidth(pg *Page) int {
+	w := 576
+	for _, p := range Profiles {
+		if p.WidthDots >= pg.Used && p.WidthDots < w {
+			w = p.WidthDots
+		}
+	}
+	return w
+}
+
+// bilevel turns a black-and-white gray image into a two-colour paletted
+// one, which PNG stores at one bit a dot: a ticket's PNG is then a few KB.
+func bilevel(g *image.Gray) *image.Paletted {
+	b := g.Bounds()
+	out := image.NewPaletted(b, color.Palette{color.Gray{Y: 0xFF}, color.Gray{Y: 0}})
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		src := g.Pix[(y-b.Min.Y)*g.Stride:]
+		dst := out.Pix[(y-b.Min.Y)*out.Stride:]
+		for x := range b.Dx() {
+			if src[x] < 0x80 {
+				dst[x] = 1
+			}
+		}
+	}
+	return out
+}
+
+// JobFile is one job in a virtual printer's spool.
+type JobFile struct {
+	Job  string    // the job's ID as it appears in the file name (see Job.ID; unsafe bytes are '_')
+	Time time.Time // when the virtual printer took the job, in UTC
+	Bin  string    // path of the job's exact bytes
+	PNG  string    // path of the job's preview; "" when there is none
+}
+
+// LatestJobs lists the newest n jobs (every job if n ≤ 0) of the virtual
+// printer name whose spool directory is dir (the DIR of its virtual:DIR
+// URI), newest first. A printer that has printed nothing yet, or whose
+// directory does not exist, has no jobs and no error.
+func LatestJobs(dir, name string, n int) ([]JobFile, error) {
+	d := filepath.Join(dir, sanitize(name))
+	entries, err := os.ReadDir(d)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("printer %s: list jobs: %w", name, err)
+	}
+	have := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		have[e.Name()] = true
+	}
+	var jobs []JobFile
+	// ReadDir sorts by name, and names start with the UTC time: walk
+	// backwards for newest first.
+	for _, e := range slices.Backward(entries) {
+		if n > 0 && len(jobs) >= n {
+			break
+		}
+		base, ok := strings.CutSuffix(e.Name(), ".bin")
+		if !ok || !e.Type().IsRegular() || len(base) < len(spoolTimeFormat)+2 || base[len(spoolTimeFormat)] != '-' {
+			continue
+		}
+		at, err := time.Parse(spoolTimeFormat, base[:len(spoolTimeFormat)])
+		if err != nil {
+			continue
+		}
+		j := JobFile{Job: base[len(spoolTimeFormat)+1:], Time: at, Bin: filepath.Join(d, e.Name())}
+		if have[base+".png"] {
+			j.PNG = filepath.Join(d, base+".png")
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
 }
 
 func (p *virtualPrinter) Status(ctx context.Context) (Status, error) {

@@ -261,8 +261,12 @@ func (a *App) openDevices() {
 			uri = printer.SchemeVirtual + ":" + filepath.Join(a.opts.DataDir, t.Path)
 		}
 		var p printer.Printer
+		var prof printer.Profile
 		if err == nil {
-			p, err = printer.Open(id, uri, printer.WithClock(a.clock.Now))
+			prof, err = printer.LookupProfile(profile)
+		}
+		if err == nil {
+			p, err = printer.Open(id, uri, printer.WithClock(a.clock.Now), printer.WithProfile(prof))
 		}
 		if err != nil {
 			a.devices[key] = DeviceState{Kind: kind, URI: uri, State: "failed", Reason: err.Error()}
@@ -270,7 +274,7 @@ func (a *App) openDevices() {
 			return
 		}
 		a.printers[id] = p
-		a.profiles[id] = printer.Profiles[profile]
+		a.profiles[id] = prof
 		a.devices[key] = DeviceState{Kind: kind, URI: uri, State: "loaded"}
 	}
 	for _, k := range a.Cfg.Kiosks {

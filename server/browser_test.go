@@ -354,13 +354,13 @@ func TestBrowser(t *testing.T) {
 		if err := d.app.DB.R.QueryRow(`SELECT count(*) FROM tickets`).Scan(&n); err != nil || n != 1 {
 			t.Errorf("tickets in the database: %d %v, want 1", n, err)
 		}
-		jobs, _ := filepath.Glob(filepath.Join(d.data, "spool", "kiosk-1", "*"))
+		jobs, _ := filepath.Glob(filepath.Join(d.data, "spool", "kiosk-1", "*.bin"))
 		if len(jobs) != 1 {
 			t.Fatalf("spool of kiosk-1: got %v, want one job", jobs)
 		}
 		job, err := os.ReadFile(jobs[0])
-		if err != nil || !bytes.Contains(job, []byte("1001")) {
-			t.Errorf("printed job %s: %v, % x", jobs[0], err, job)
+		if err != nil || !bytes.HasPrefix(job, []byte{0x1b, 0x40}) || !bytes.Contains(job, []byte{0x1d, 0x76, 0x30}) {
+			t.Errorf("printed job %s: %v, %d bytes, not a raster ticket", jobs[0], err, len(job))
 		}
 		a.checkConsole(t)
 	})

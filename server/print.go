@@ -30,6 +30,8 @@ func stateOf(st printer.Status, err error) PrinterState {
 		return PrinterState{State: "cover_open", Message: "Nắp máy in đang mở"}
 	case errors.Is(err, printer.ErrPaperOut) || st.PaperOut:
 		return PrinterState{State: "paper_end", Message: "Máy in hết giấy"}
+	case st.Unknown:
+		return PrinterState{State: "unknown", Message: "Máy in không trả lời"}
 	case errors.Is(err, printer.ErrOffline):
 		return PrinterState{State: "offline", Message: "Máy in không kết nối được"}
 	case err != nil:
@@ -129,10 +131,12 @@ func (a *App) printTicket(ctx context.Context, owner string, tk queue.Ticket, ah
 		IssuedAt: tk.IssuedAt.In(clock.Local), WaitingAhead: ahead, TrackURL: a.PublicURL() + "/t/" + tk.Token,
 		EstimatedWait: time.Duration(waitS) * time.Second, Priority: pri.Name,
 	}
-	data, err := encodeDoc(doc, prof)
+	data, err := printer.Encode(doc, prof)
 	res := printResult{Status: "printed"}
 	if err == nil {
-		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		// the driver waits up to 8 s for the printer to confirm; past the
+		// deadline the job is reported unconfirmed, never resent
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 		err = p.Print(pctx, printer.Job{ID: "ticket-" + strconv.FormatInt(tk.ID, 10), Data: data})
 		cancel()
 	}
@@ -147,8 +151,10 @@ func (a *App) printTicket(ctx context.Context, owner string, tk queue.Ticket, ah
 	return res
 }
 
+// printOutcome: "failed" when nothing of the job reached the printer (safe
+// to reprint), "unknown" when it may have printed (a person looks first).
 func printOutcome(err error) string {
-	if errors.Is(err, errUnconfirmed) {
+	if printer.JobOutcome(err) == printer.MaybePrinted {
 		return "unknown"
 	}
 	return "failed"
@@ -156,12 +162,12 @@ func printOutcome(err error) string {
 
 func printErrorVI(err error) string {
 	switch {
+	case errors.Is(err, printer.ErrUnconfirmed):
+		return "Máy in không xác nhận đã in: hãy kiểm tra vé trước khi in lại"
 	case errors.Is(err, printer.ErrPaperOut):
 		return "Máy in hết giấy"
 	case errors.Is(err, printer.ErrCoverOpen):
 		return "Nắp máy in đang mở"
-	case errors.Is(err, errUnconfirmed):
-		return "Máy in không xác nhận đã in: hãy kiểm tra vé trước khi in lại"
 	default:
 		return "Máy in không phản hồi"
 	}

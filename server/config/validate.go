@@ -8,7 +8,6 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/motcua/motcua/printer"
@@ -377,8 +376,8 @@ func (c *Config) checkStaff(p *problems, counters map[string]bool) {
 // checkPrinterProfiles: each printer's model must be one motcua knows.
 func (c *Config) checkPrinterProfiles(p *problems) {
 	check := func(kind, id, profile string) {
-		if _, ok := printer.Profiles[profile]; !ok {
-			p.add("%s %q: printer_profile %q is unknown; known: %s", kind, id, profile, strings.Join(printerProfileNames(), ", "))
+		if _, err := printer.LookupProfile(profile); err != nil {
+			p.add("%s %q: printer_profile %q is unknown; known: %s (add +text for text mode)", kind, id, profile, strings.Join(printer.ProfileNames(), ", "))
 		}
 	}
 	for i := range c.Kiosks {
@@ -393,13 +392,4 @@ func (c *Config) checkPrinterProfiles(p *problems) {
 		}
 		check("counter", c.Counters[i].ID, c.Counters[i].PrinterProfile)
 	}
-}
-
-func printerProfileNames() []string {
-	names := make([]string, 0, len(printer.Profiles))
-	for n := range printer.Profiles {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }

@@ -6,6 +6,8 @@
 //	motcua user add --username U --name NAME --role ROLE [--counter ID]
 //	motcua backup FILE
 //	motcua audit verify
+//	motcua print-test --printer URI [--layout ticket|receipt] [--paper 58|80]
+//	motcua print-preview [--layout …] [--paper …] --out FILE.png
 //	motcua version | help
 //
 // Every flag can also be set as MOTCUA_<FLAG> in the environment
@@ -63,6 +65,10 @@ Usage:
                  copy the live database to FILE (safe while serving)
   motcua audit verify
                  check the event log's hash chain
+  motcua print-test --printer URI [--layout ticket|receipt] [--paper 58|80] [--profile NAME]
+                 print a sample on a printer and show what its status said
+  motcua print-preview [--layout ticket|receipt] [--paper 58|80] [--profile NAME] --out FILE.png
+                 draw what a printer would print, without a printer
   motcua version
   motcua help
 
@@ -146,6 +152,10 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageError{errors.New("usage: motcua audit verify")}
 		}
 		return auditVerify(args[1:], stdout, stderr)
+	case "print-test":
+		return printTest(args, stdout, stderr)
+	case "print-preview":
+		return printPreview(args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "motcua %s (schema %d)\n", server.Version, store.Version())
 		return nil

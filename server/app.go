@@ -64,6 +64,7 @@ type App struct {
 	printers map[string]printer.Printer // by kiosk or counter id
 	profiles map[string]printer.Profile
 	pstate   map[string]PrinterState
+	spools   map[string]string // virtual printer owner → spool directory
 
 	metrics *metrics
 	limiter *limiter
@@ -98,7 +99,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		opts.DataDir = "data"
 	}
 	a := &App{opts: opts, log: opts.Logger, clock: opts.Clock, devices: map[string]DeviceState{},
-		printers: map[string]printer.Printer{}, profiles: map[string]printer.Profile{}, pstate: map[string]PrinterState{}}
+		printers: map[string]printer.Printer{}, profiles: map[string]printer.Profile{}, pstate: map[string]PrinterState{}, spools: map[string]string{}}
 	if opts.ConfigPath == "" {
 		a.Cfg, a.Demo = config.Demo(), true
 	} else {
@@ -275,6 +276,9 @@ func (a *App) openDevices() {
 		}
 		a.printers[id] = p
 		a.profiles[id] = prof
+		if vt, err := printer.ParseURI(uri); err == nil && vt.Scheme == printer.SchemeVirtual {
+			a.spools[id] = vt.Path
+		}
 		a.devices[key] = DeviceState{Kind: kind, URI: uri, State: "loaded"}
 	}
 	for _, k := range a.Cfg.Kiosks {

@@ -458,6 +458,7 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	d := boot(t, "")
 	tok := d.token(auth.RoleKiosk, "kiosk-1")
 	spool := filepath.Join(d.data, "spool", "kiosk-1")
+	d.waitPolled("kiosk-1") // the paper runs out after the kiosk last looked
 	if err := os.WriteFile(filepath.Join(spool, printer.VirtualPaperOut), nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -510,4 +511,50 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	if out.Number != "N002" || out.Print.Status != "printed" {
 		t.Errorf("after paper is back: %s", r.body)
 	}
+}
+
+// TestStartPageShowsPrintProblems: a ticket whose print failed is listed
+// on the start page for reprinting, and what the virtual printers printed
+// is shown there as the interpreter's pictures, to the server's own screen.
+func TestStartPageShowsPrintProblems(t *testing.T) {
+	d := boot(t, "")
+	// the cover opens after the kiosk last looked: the print fails
+	d.waitPolled("kiosk-2")
+	os.WriteFile(filepath.Join(d.data, "spool", "kiosk-2", printer.VirtualCoverOpen), nil, 0o600)
+	if r := d.do("POST", "/api/v1/tickets", d.token(auth.RoleKiosk, "kiosk-2"), `{"service":"thue"}`); r.status != 201 {
+		t.Fatalf("issue: %d %s", r.status, r.body)
+	}
+	if r := d.do("POST", "/api/v1/tickets", d.token(auth.RoleKiosk, "kiosk-1"), `{"service":"thue"}`); r.status != 201 {
+		t.Fatalf("issue: %d %s", r.status, r.body)
+	}
+	page := d.do("GET", "/", "", nil)
+	for _, want := range []string{"Vé in lỗi hôm nay", "<strong>T001</strong>", "in lỗi", "Nắp máy in đang mở", "Vé vừa in trên máy in ảo", `src="/spool/kiosk-1/`} {
+		if !bytes.Contains(page.body, []byte(want)) {
+			t.Errorf("start page lacks %q", want)
+		}
+	}
+	i := bytes.Index(page.body, []byte(`src="/spool/kiosk-1/`))
+	if i < 0 {
+		return
+	}
+	src := string(page.body[i+5 : i+5+bytes.IndexByte(page.body[i+5:], '"')])
+	img := d.do("GET", src, "", nil)
+	if img.status != 200 || img.ctype != "image/png" || !bytes.HasPrefix(img.body, []byte("\x89PNG")) {
+		t.Errorf("GET %s: %d %s", src, img.status, img.ctype)
+	}
+	for _, bad := range []string{"/spool/kiosk-1/..%2Fmotcua.db", "/spool/kiosk-1/x.bin", "/spool/nobody/a.png"} {
+		if r := d.do("GET", bad, "", nil); r.status != 404 {
+			t.Errorf("GET %s: %d, want 404", bad, r.status)
+		}
+	}
+}
+
+// waitPolled waits until the daemon has read the printer's state once.
+func (d *daemon) waitPolled(id string) {
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if _, ok := d.app.PrinterStates()[id]; ok {
+			return
+		}
+	}
+	d.t.Fatalf("printer %s was never polled", id)
 }

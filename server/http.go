@@ -69,6 +69,7 @@ func (a *App) routes() http.Handler {
 	h("POST /start/pair", a.handleStartPair)
 	h("GET /pair/{code}", a.handlePair)
 	h("GET /t/{token}", a.handleTicketPage)
+	h("GET /spool/{printer}/{file}", a.handleSpool)
 	h("GET /kiosk/{kiosk}", a.handleKioskPage)
 	mux.Handle("GET /kiosk/assets/", http.StripPrefix("/kiosk/assets/", kiosk.Assets()))
 	h("GET /display/{screen}", a.handleDisplayPage)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/motcua/motcua/display"
 	"github.com/motcua/motcua/kiosk"
+	"github.com/motcua/motcua/printer"
 	"github.com/motcua/motcua/server/apperr"
 	"github.com/motcua/motcua/server/auth"
 	"github.com/motcua/motcua/server/clock"
@@ -44,8 +45,7 @@ type counterRow struct {
 // and only from this machine, so nobody on the LAN can make themselves a
 // kiosk; a real center pairs through admin-made codes.
 func (a *App) canPair(r *http.Request) bool {
-	ip := net.ParseIP(clientIP(r))
-	return a.Demo && ip != nil && ip.IsLoopback()
+	return a.Demo && isLoopback(r)
 }
 
 func (a *App) handleStart(w http.ResponseWriter, r *http.Request) {
@@ -93,11 +93,73 @@ func (a *App) handleStart(w http.ResponseWriter, r *http.Request) {
 		probs = append(probs, problemRow{t.Number, t.Kiosk, map[string]string{"failed": "in lỗi", "unknown": "chưa xác nhận đã in"}[t.PrintStatus],
 			t.IssuedAt.In(clock.Local).Format("15:04")})
 	}
+	// what the virtual printers printed: shown to the server's own screen
+	// only, since a receipt carries the applicant's name
+	var jobs []jobRow
+	if isLoopback(r) {
+		for _, k := range a.Cfg.Kiosks {
+			jobs = append(jobs, a.latestJobs(k.ID, k.Name, 3)...)
+		}
+		for _, c := range a.Cfg.Counters {
+			jobs = append(jobs, a.latestJobs(c.ID, c.Name, 2)...)
+		}
+	}
 	render(w, "start.html", map[string]any{
-		"Printers": printers, "PrintProblems": probs,
+		"Printers": printers, "PrintProblems": probs, "Jobs": jobs,
 		"Center": a.Cfg.Center.Name, "Version": Version, "Demo": a.Demo, "CanPair": a.canPair(r),
 		"Spool": filepath.Join(a.opts.DataDir, "spool"), "Kiosks": a.Cfg.Kiosks, "Screens": a.Cfg.Screens, "Counters": rows,
 	})
+}
+
+func isLoopback(r *http.Request) bool {
+	ip := net.ParseIP(clientIP(r))
+	return ip != nil && ip.IsLoopback()
+}
+
+// latestJobs lists the newest jobs of a virtual printer with a preview.
+type jobRow struct {
+	Printer, Name, Time, PNG string
+}
+
+func (a *App) latestJobs(id, name string, n int) (out []jobRow) {
+	a.devMu.Lock()
+	dir := a.spools[id]
+	a.devMu.Unlock()
+	if dir == "" {
+		return nil
+	}
+	js, err := printer.LatestJobs(dir, id, n)
+	if err != nil {
+		a.log.Warn("virtual printer jobs", "device", id, "err", err)
+		return nil
+	}
+	for _, j := range js {
+		if j.PNG == "" {
+			continue
+		}
+		out = append(out, jobRow{id, name, j.Time.In(clock.Local).Format("15:04:05"),
+			"/spool/" + id + "/" + filepath.Base(j.PNG)})
+	}
+	return out
+}
+
+// handleSpool serves a virtual printer's preview images to the server's
+// own screen.
+func (a *App) handleSpool(w http.ResponseWriter, r *http.Request) {
+	id, file := r.PathValue("printer"), r.PathValue("file")
+	a.devMu.Lock()
+	dir := a.spools[id]
+	a.devMu.Unlock()
+	if !isLoopback(r) {
+		a.writeError(w, r, apperr.New(apperr.Forbidden, "local-only", "Chỉ xem được trên máy chủ của trung tâm", "spool previews are shown to loopback clients only"))
+		return
+	}
+	if dir == "" || !strings.HasSuffix(file, ".png") || file != filepath.Base(file) || strings.HasPrefix(file, ".") {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "not-found", "Không tìm thấy tệp", "no such preview"))
+		return
+	}
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	http.ServeFile(w, r, filepath.Join(dir, id, file))
 }
 
 func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/motcua/motcua/printer"
 	"github.com/motcua/motcua/server/auth"
 )
 
@@ -363,6 +364,18 @@ func TestBrowser(t *testing.T) {
 			t.Errorf("printed job %s: %v, %d bytes, not a raster ticket", jobs[0], err, len(job))
 		}
 		a.checkConsole(t)
+
+		// The paper runs out: the kiosk stops offering numbers and sends the
+		// citizen to the other kiosk; paper back, the menu returns.
+		paperOut := filepath.Join(d.data, "spool", "kiosk-1", printer.VirtualPaperOut)
+		os.WriteFile(paperOut, nil, 0o600)
+		a.do(t, "reload the kiosk with the paper out", chromedp.Navigate(d.base+"/kiosk/kiosk-1"), chromedp.WaitVisible(chromedp.CSS("#stopped")))
+		if got := a.text(t, "#stopped-reason"); got != "Máy in hết giấy" {
+			t.Errorf("stopped kiosk says %q, want Máy in hết giấy", got)
+		}
+		a.shot(t, shots, "kiosk-stopped")
+		os.Remove(paperOut)
+		a.do(t, "reload the kiosk with paper", chromedp.Navigate(d.base+"/kiosk/kiosk-1"), chromedp.WaitVisible(chromedp.CSS(button)))
 	})
 	if !ok {
 		return

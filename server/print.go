@@ -230,9 +230,8 @@ func (a *App) handleKioskStatus(w http.ResponseWriter, r *http.Request, p *auth.
 		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-kiosk", "Thiết bị này không phải là kiosk đó", "credential is bound to kiosk %s", p.Place))
 		return
 	}
-	st, ok := a.PrinterStates()[id]
-	if !ok {
-		st = PrinterState{State: "none"}
-	}
+	// asked every few seconds by the kiosk page: read the printer now, so
+	// the page stops offering numbers as soon as the paper runs out
+	st := a.refreshPrinter(r.Context(), id)
 	writeJSON(w, http.StatusOK, map[string]any{"kiosk": id, "printer": st, "accepting": st.accepting()})
 }

@@ -9,6 +9,7 @@
   var REFRESH = 30000; // ms between service list refreshes on the home screen
   var RETRY = 10000; // ms before retrying a failed service list load
   var POST_TIMEOUT = 30000; // ms: printing can take a few seconds
+  var PRINTER_POLL = 10000; // ms between printer state checks
 
   var MSG_NETWORK = 'Không kết nối được máy chủ. Vui lòng thử lại hoặc liên hệ bàn hướng dẫn.';
   var MSG_FAILED = 'Không lấy được số. Vui lòng thử lại hoặc liên hệ bàn hướng dẫn.';
@@ -47,7 +48,7 @@
 
   // ---- views ----
 
-  var views = ['home', 'confirm', 'printing', 'result', 'error'];
+  var views = ['home', 'stopped', 'confirm', 'printing', 'result', 'error'];
   var current = 'home';
   var timer = null; // the one pending "go home" or countdown timer
 
@@ -60,6 +61,10 @@
   }
 
   function goHome() {
+    if (stopped) {
+      show('stopped');
+      return;
+    }
     show('home');
     loadServices();
   }
@@ -247,6 +252,29 @@
     homeIn(HOME_AFTER_RESULT, null);
   }
 
+  // A kiosk whose printer is out of paper, open or offline offers no
+  // numbers: the server refuses them anyway, and a citizen is told at once
+  // to use the other kiosk instead of after choosing a service.
+  var kioskID = body.getAttribute('data-kiosk');
+  var stopped = false;
+  function checkPrinter() {
+    fetch('/api/v1/kiosks/' + encodeURIComponent(kioskID) + '/status', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (st) {
+        if (!st) return;
+        if (!st.accepting) {
+          stopped = true;
+          $('stopped-reason').textContent = (st.printer && st.printer.message) || 'Máy in đang gặp sự cố';
+          if (current === 'home' || current === 'confirm') show('stopped');
+        } else if (stopped) {
+          stopped = false;
+          if (current === 'stopped') goHome();
+        }
+      })
+      .catch(function () { /* the service list shows network trouble */ })
+      .then(function () { setTimeout(checkPrinter, PRINTER_POLL); });
+  }
+
   $('take').addEventListener('click', takeTicket);
   $('back').addEventListener('click', goHome);
   $('done').addEventListener('click', goHome);
@@ -254,4 +282,5 @@
 
   tick();
   goHome();
+  checkPrinter();
 })();

@@ -51,6 +51,12 @@ func (b *Bitmap) Row(y int) []byte {
 	return b.Pix[y*s : (y+1)*s]
 }
 
+// rows returns rows [y0, y1) of b as a bitmap sharing b's pixels.
+func (b *Bitmap) rows(y0, y1 int) *Bitmap {
+	s := b.Stride()
+	return &Bitmap{W: b.W, H: y1 - y0, Pix: b.Pix[y0*s : y1*s : y1*s]}
+}
+
 // fillRect makes the dots of r black, clipped to b.
 func (b *Bitmap) fillRect(r image.Rectangle) {
 	r = r.Intersect(image.Rect(0, 0, b.W, b.H))

@@ -27,11 +27,49 @@ import (
 // another kind, paper narrower than 256 dots, and a TrackURL too long for
 // a readable QR code on the paper.
 func Render(d Document, p Profile) (*Bitmap, error) {
+	c, err := render(d, p, false)
+	if err != nil {
+		return nil, err
+	}
+	return c.b, nil
+}
+
+// nativeQR is a QR code left for the printer to draw with GS ( k: its
+// data, and the module size in dots the raster layout gave it, so the
+// printer's symbol is as wide as the one Render draws.
+type nativeQR struct {
+	data   string
+	module int
+}
+
+// renderParts lays out d like Render, but leaves the QR code out: top is
+// the bitmap above the symbol (its quiet zone included, as blank rows at its
+// bottom), qr the symbol for GS ( k, and bottom the bitmap below it (its
+// quiet zone first). A printer that draws the symbol itself, exactly
+// module × modules dots tall, prints top, the symbol and bottom with the
+// spacing of Render's bitmap, which is top, the symbol's rows and bottom
+// one under the other. Without a QR code (no TrackURL), qr.data is empty
+// and bottom nil: top is all of Render's bitmap.
+func renderParts(d Document, p Profile) (top *Bitmap, qr nativeQR, bottom *Bitmap, err error) {
+	c, err := render(d, p, true)
+	if err != nil {
+		return nil, nativeQR{}, nil, err
+	}
+	if c.qrData == "" {
+		return c.b, nativeQR{}, nil, nil
+	}
+	return c.b.rows(0, c.qrTop), nativeQR{data: c.qrData, module: c.qrModule}, c.b.rows(c.qrBottom, c.b.H), nil
+}
+
+// render lays out d on a new canvas; with splitQR the QR code's modules
+// are not drawn, and where the symbol would be is recorded on the canvas.
+func render(d Document, p Profile, splitQR bool) (*canvas, error) {
 	w := p.WidthDots &^ 7
 	if w < minRenderWidth {
 		return nil, fmt.Errorf("printer: render: paper width %d dots, want at least %d", p.WidthDots, minRenderWidth)
 	}
 	c := newCanvas(w)
+	c.splitQR = splitQR
 	var err error
 	switch v := d.(type) {
 	case Ticket:
@@ -56,7 +94,7 @@ func Render(d Document, p Profile) (*Bitmap, error) {
 	}
 	c.b.H = min(c.b.H, c.y)
 	c.b.Pix = c.b.Pix[:c.b.H*c.b.Stride()]
-	return c.b, nil
+	return c, nil
 }
 
 // minRenderWidth is the narrowest paper Render lays out, in dots: below it
@@ -103,6 +141,14 @@ type canvas struct {
 	b *Bitmap
 	m metrics
 	y int // top of the next line
+
+	// splitQR leaves the QR code's modules undrawn for the printer to
+	// draw natively: qr records its data and module size, and the rows
+	// [qrTop, qrBottom) the symbol takes (without its quiet zone).
+	splitQR         bool
+	qrData          string
+	qrModule        int
+	qrTop, qrBottom int
 }
 
 func newCanvas(w int) *canvas {
@@ -224,6 +270,15 @@ func (c *canvas) qr(content string) error {
 	quiet := qrQuietModules * module
 	c.gap(quiet)
 	c.ensure(n * module)
+	if c.splitQR {
+		if c.qrData != "" {
+			return errors.New("a second qr code: only one can be printed natively")
+		}
+		c.qrData, c.qrModule = content, module
+		c.qrTop, c.qrBottom = c.y, c.y+n*module
+		c.y += n*module + quiet
+		return nil
+	}
 	x0 := (c.b.W - n*module) / 2
 	for my, row := range mods {
 		for mx, on := range row {

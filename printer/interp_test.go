@@ -441,41 +441,50 @@ func FuzzInterpret(f *testing.F) {
 	})
 }
 
-// TestInterpretGoldenStreams: the encoder's golden streams read to the end,
-// with nothing skipped, and cut once at the bottom unless the profile has
-// no cutter.
+// TestInterpretGoldenStreams: every encoder golden stream (each profile ×
+// layout, TestEncodeGolden) reads to the end on its profile's paper, code
+// page and Kanji default, with no note and no unknown character; it is cut
+// once at the bottom when the profile cuts (not at all on a tear bar); and
+// its QR code, raster or native, reads as the document's URL (text mode
+// without native QR prints the URL as text).
 func TestInterpretGoldenStreams(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("testdata", "encode-*.golden"))
-	if len(files) == 0 {
-		t.Skip("no encode-*.golden files yet")
-	}
-	for _, name := range files {
-		t.Run(filepath.Base(name), func(t *testing.T) {
-			data, err := os.ReadFile(name)
+	for _, tc := range encodeGoldenCases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", tc.name+".golden"))
+			if err != nil {
+				t.Fatalf("%v (run go test ./printer -update to create it)", err)
+			}
+			p := tc.p
+			pg, err := Interpreter{WidthDots: p.WidthDots, CodePage: p.CodePage, Kanji: p.CancelKanji}.Run(data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := 576
-			if strings.Contains(name, "-58-") {
-				w = 384
-			}
-			p, err := Interpret(data, w)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, n := range p.Notes {
+			for _, n := range pg.Notes {
 				t.Errorf("note: %+v", n)
 			}
-			if strings.ContainsRune(p.Text, '\uFFFD') {
-				t.Errorf("text with unknown characters:\n%s", p.Text)
+			if strings.ContainsRune(pg.Text, '\uFFFD') {
+				t.Errorf("text with unknown characters:\n%s", pg.Text)
 			}
-			h := p.Image.Bounds().Dy()
-			if strings.Contains(name, "zjiang-pos58") { // no cutter: ESC d
-				if len(p.Cuts) != 0 {
-					t.Errorf("cuts %+v, want none", p.Cuts)
+			h := pg.Image.Bounds().Dy()
+			if !bytes.Contains(jobCut(p), []byte{0x1D, 'V'}) { // a tear bar: ESC d only
+				if len(pg.Cuts) != 0 {
+					t.Errorf("cuts %+v, want none", pg.Cuts)
 				}
-			} else if len(p.Cuts) != 1 || p.Cuts[0].Row != h {
-				t.Errorf("cuts %+v on a page of %d rows, want one at the bottom", p.Cuts, h)
+			} else if len(pg.Cuts) != 1 || pg.Cuts[0].Row != h {
+				t.Errorf("cuts %+v on a page of %d rows, want one at the bottom", pg.Cuts, h)
+			}
+			if p.TextMode && !p.NativeQR {
+				return
+			}
+			var url string
+			switch d := tc.doc.(type) {
+			case Ticket:
+				url = d.TrackURL
+			case Receipt:
+				url = d.TrackURL
+			}
+			if got, err := ipDecodeQR(pg.Image); err != nil || got != url {
+				t.Errorf("QR code reads %q, %v; want %q", got, err, url)
 			}
 		})
 	}

@@ -124,6 +124,9 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	if err := a.ensureStaff(ctx); err != nil {
 		return fail(err)
 	}
+	if _, err := a.kioskPIN(); err != nil {
+		return fail(err)
+	}
 	a.Engine, err = queue.New(ctx, db, a.Cfg, a.clock, a.log)
 	if err != nil {
 		return fail(err)

@@ -558,3 +558,52 @@ func (d *daemon) waitPolled(id string) {
 	}
 	d.t.Fatalf("printer %s was never polled", id)
 }
+
+func TestKioskEndpoints(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "center.toml")
+	os.WriteFile(cfg, []byte(strings.Replace(badConfig, `name = "Trung tâm thử"`, "name = \"Trung tâm thử\"\nhours = \"07:30-17:00\"\nkiosk_pin = \"2468\"", 1)), 0o600)
+	d := boot(t, cfg)
+	tok := d.token(auth.RoleKiosk, "k1")
+	var pri []struct{ ID, Name string }
+	d.do("GET", "/api/v1/priorities", tok, nil).json(t, &pri)
+	if len(pri) != 0 {
+		t.Errorf("priorities of a center with none: %v", pri)
+	}
+	var svcs []struct {
+		ID           string     `json:"id"`
+		Open         bool       `json:"open"`
+		ClosedReason string     `json:"closed_reason"`
+		OpensAt      *time.Time `json:"opens_at"`
+	}
+	d.do("GET", "/api/v1/services", tok, nil).json(t, &svcs)
+	for _, s := range svcs {
+		switch {
+		case s.ID == "dong" && (s.Open || s.ClosedReason == ""):
+			t.Errorf("closed service: %+v", s)
+		case !s.Open && s.ClosedReason == "hours" && s.OpensAt == nil:
+			t.Errorf("closed for the hours without an opening time: %+v", s)
+		}
+	}
+	for _, tc := range []struct {
+		pin    string
+		status int
+	}{{"1111", 403}, {"2468", 204}} {
+		if r := d.do("POST", "/api/v1/kiosks/k1/unlock", tok, map[string]string{"pin": tc.pin}); r.status != tc.status {
+			t.Errorf("unlock with %s: %d %s, want %d", tc.pin, r.status, r.body, tc.status)
+		}
+	}
+	r := d.do("POST", "/api/v1/tickets", d.token(auth.RoleSupervisor, ""), `{"service":"mo"}`)
+	var is struct {
+		TrackURL string `json:"track_url"`
+	}
+	r.json(t, &is)
+	if r.status == 201 {
+		qr := d.do("GET", strings.TrimPrefix(is.TrackURL, d.base)+"/qr.svg", "", nil)
+		if qr.status != 200 || qr.ctype != "image/svg+xml" || !bytes.HasPrefix(qr.body, []byte("<svg")) {
+			t.Errorf("qr: %d %s", qr.status, qr.ctype)
+		}
+	}
+	if qr := d.do("GET", "/t/nosuchtoken123/qr.svg", "", nil); qr.status != 404 {
+		t.Errorf("qr of no ticket: %d", qr.status)
+	}
+}

@@ -51,6 +51,8 @@ func (a *App) routes() http.Handler {
 	api("GET /api/v1/tickets/{id}", officialUp, a.handleTicket)
 	api("POST /api/v1/tickets/{id}/print", officialUp, a.handleReprint)
 	api("GET /api/v1/kiosks/{kiosk}/status", kioskPlus, a.handleKioskStatus)
+	api("POST /api/v1/kiosks/{kiosk}/unlock", kioskPlus, a.handleKioskUnlock)
+	api("GET /api/v1/priorities", kioskPlus, a.handlePriorities)
 	api("GET /api/v1/counters", displayPlus, a.handleCounters)
 	api("GET /api/v1/counters/{id}", displayPlus, a.handleCounter)
 	api("POST /api/v1/counters/{id}/{action}", officialUp, a.handleCounterAction)
@@ -69,6 +71,7 @@ func (a *App) routes() http.Handler {
 	h("POST /start/pair", a.handleStartPair)
 	h("GET /pair/{code}", a.handlePair)
 	h("GET /t/{token}", a.handleTicketPage)
+	h("GET /t/{token}/qr.svg", a.handleTicketQR)
 	h("GET /spool/{printer}/{file}", a.handleSpool)
 	h("GET /kiosk/{kiosk}", a.handleKioskPage)
 	mux.Handle("GET /kiosk/assets/", http.StripPrefix("/kiosk/assets/", kiosk.Assets()))
@@ -169,7 +172,7 @@ func (a *App) handleServices(w http.ResponseWriter, r *http.Request, _ *auth.Pri
 		a.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, ss)
+	writeJSON(w, http.StatusOK, a.servicesWithHours(ss))
 }
 
 type issueBody struct {

@@ -34,6 +34,9 @@ type Center struct {
 	// Hours are the opening hours on working days, e.g. "07:30-17:00".
 	// Empty means always open (the demo center).
 	Hours string `toml:"hours"`
+	// KioskPIN unlocks a kiosk's settings (4–8 digits). Empty: one is made
+	// at first start, kept in the data directory and printed once.
+	KioskPIN string `toml:"kiosk_pin"`
 	// MetricsFrom lists the networks allowed to read /metrics, in CIDR form.
 	// Empty means loopback and private networks.
 	MetricsFrom []string `toml:"metrics_from"`

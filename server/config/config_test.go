@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // minimal returns a small valid configuration that each validation case
@@ -617,5 +618,28 @@ func TestParseWindowsFile(t *testing.T) {
 	}
 	if got, want := c.Center.Name, Demo().Center.Name; got != want {
 		t.Errorf("name: got %q, want %q", got, want)
+	}
+}
+
+func TestNextOpening(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	c := Center{Hours: "07:30-17:00"}
+	tests := []struct {
+		now, want string
+	}{
+		{"2026-11-27 06:00", "2026-11-27 07:30"}, // Friday, before opening
+		{"2026-11-27 17:30", "2026-11-30 07:30"}, // Friday evening: Monday
+		{"2026-11-28 10:00", "2026-11-30 07:30"}, // Saturday
+		{"2026-11-26 12:00", "2026-11-27 07:30"}, // Thursday noon, open: the next opening is tomorrow
+	}
+	for _, tt := range tests {
+		now, _ := time.ParseInLocation("2006-01-02 15:04", tt.now, loc)
+		got, ok := c.NextOpening(now, loc)
+		if !ok || got.Format("2006-01-02 15:04") != tt.want {
+			t.Errorf("NextOpening(%s) = %s %v, want %s", tt.now, got.Format("2006-01-02 15:04"), ok, tt.want)
+		}
+	}
+	if _, ok := (Center{}).NextOpening(time.Now(), loc); ok {
+		t.Error("a center always open has a next opening")
 	}
 }

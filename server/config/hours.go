@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // hours are opening hours within one day, as minutes since midnight: open at
@@ -66,4 +67,28 @@ func (c Center) OpenAt(minutesSinceMidnight int) bool {
 		return true
 	}
 	return h.contains(minutesSinceMidnight)
+}
+
+// NextOpening returns when the center next opens after t (in loc): later
+// today if it has not opened yet, else the next Monday-to-Friday morning.
+// Holidays are the calendar's business; ok is false when Hours is empty
+// (always open).
+func (c Center) NextOpening(t time.Time, loc *time.Location) (next time.Time, ok bool) {
+	h, err := parseHours(c.Hours)
+	if c.Hours == "" || err != nil {
+		return time.Time{}, false
+	}
+	l := t.In(loc)
+	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+	for i := 0; i < 8; i++ {
+		d := day.AddDate(0, 0, i)
+		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		open := d.Add(time.Duration(h.from) * time.Minute)
+		if open.After(l) {
+			return open, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -61,6 +61,9 @@ func (c *Config) Validate() error {
 	c.checkCounters(&p, services)
 	c.checkScreens(&p, services, counters)
 	c.checkPrinterProfiles(&p)
+	if pin := c.Center.KioskPIN; pin != "" && (len(pin) < 4 || len(pin) > 8 || !digits(pin)) {
+		p.add("center: kiosk_pin must be 4 to 8 digits")
+	}
 	c.checkPriorities(&p)
 	c.checkStaff(&p, counters)
 	return errors.Join(p...)

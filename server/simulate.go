@@ -64,8 +64,15 @@ func (a *App) simulate(ctx context.Context) {
 		if len(a.Cfg.Priorities) > 0 && rand.IntN(6) == 0 {
 			req.Priority = a.Cfg.Priorities[rand.IntN(len(a.Cfg.Priorities))].ID
 		}
-		if _, err := a.Engine.Issue(ctx, req); err != nil && ctx.Err() == nil {
-			log.Debug("issue", "err", err)
+		is, err := a.Engine.Issue(ctx, req)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Debug("issue", "err", err)
+			}
+			continue
+		}
+		if req.Kiosk != "" { // the simulated citizen's ticket prints like a real one
+			a.printTicket(ctx, req.Kiosk, is.Ticket, is.WaitingAhead, is.EstimatedWaitS)
 		}
 	}
 }

@@ -273,7 +273,8 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	met := d.do("GET", "/metrics", "", nil)
-	if met.status != 200 || !bytes.Contains(met.body, []byte(`motcua_events_total{type="ticket.issued"} 1`)) {
+	if met.status != 200 || !bytes.Contains(met.body, []byte(`motcua_events_total{type="ticket.issued"} 1`)) ||
+		!bytes.Contains(met.body, []byte("motcua_estimate_count 1")) {
 		t.Errorf("metrics: %d %s", met.status, met.body)
 	}
 	if n, err := verifyChain(d.app); err != nil || n != 6 {

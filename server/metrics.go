@@ -181,6 +181,12 @@ func (a *App) handleMetrics(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(&b, "motcua_queue_waiting{service=\"%s\"} %d\n", esc(s.ID), s.Waiting)
 		}
 	}
+	if es, err := a.Engine.EstimateAccuracy(ctx, ""); err == nil && es.Count > 0 {
+		fmt.Fprintf(&b, "# HELP motcua_estimate_mae_seconds Today's mean absolute error of the wait estimates given at issue.\n# TYPE motcua_estimate_mae_seconds gauge\nmotcua_estimate_mae_seconds %g\n", es.MAES)
+		fmt.Fprintf(&b, "# HELP motcua_estimate_bias_seconds Today's mean (estimate - actual wait).\n# TYPE motcua_estimate_bias_seconds gauge\nmotcua_estimate_bias_seconds %g\n", es.BiasS)
+		fmt.Fprintf(&b, "# HELP motcua_estimate_naive_mae_seconds The same error for people ahead x configured service time.\n# TYPE motcua_estimate_naive_mae_seconds gauge\nmotcua_estimate_naive_mae_seconds %g\n", es.NaiveMAES)
+		fmt.Fprintf(&b, "# HELP motcua_estimate_count Called tickets of today with an estimate.\n# TYPE motcua_estimate_count gauge\nmotcua_estimate_count %d\n", es.Count)
+	}
 	b.WriteString("# HELP motcua_device_up Devices loaded (1) or failed (0).\n# TYPE motcua_device_up gauge\n")
 	devs := a.Devices()
 	names := make([]string, 0, len(devs))

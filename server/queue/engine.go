@@ -69,6 +69,10 @@ type Engine struct {
 	openCounters map[string]bool
 	meanSvc      map[string]float64
 	meanDay      string
+	// busy is, for each counter with a current ticket, that ticket's
+	// service and when it was called: the counter's remaining service
+	// time is part of the wait. Under waitMu.
+	busy map[string]busyState
 
 	// stmts are the writer's prepared statements by query text; only the
 	// writer goroutine touches them. Re-parsing each statement was most of

@@ -7,7 +7,6 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -105,7 +104,16 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 				if err != nil {
 					return nil, err
 				}
-				return Issued{Ticket: *tk, Replayed: true}, nil
+				// the estimate the citizen was given the first time
+				var est sql.NullInt64
+				if err := t.queryRow("SELECT estimated_wait_s FROM tickets WHERE id = ?", id).Scan(&est); err != nil {
+					return nil, fmt.Errorf("queue: read estimate: %w", err)
+				}
+				is := Issued{Ticket: *tk, Replayed: true, EstimatedWaitS: int(est.Int64)}
+				if !est.Valid {
+					is.EstimatedWaitS = -1 // a ticket from before migration 003
+				}
+				return is, nil
 			}
 		}
 		if svc.Closed {
@@ -125,17 +133,21 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 			return nil, apperr.New(apperr.Conflict, "numbers-exhausted", "Dịch vụ đã hết số thứ tự trong ngày", "%v", err)
 		}
 		now := t.now.UnixMilli()
+		// The estimate is made here, in the writer, from what it keeps in
+		// memory (no query), and stored with the ticket so that it can be
+		// compared with the actual wait (EstimateAccuracy).
+		ahead := t.waitingNow(svc.ID)
+		est := e.estimateAt(svc.ID, ahead, t.now)
 		tk := &Ticket{Token: newToken(), Number: num, Service: svc.ID, IssuedService: svc.ID, Day: day, Seq: seq,
 			Priority: req.Priority, Kiosk: req.Kiosk, State: Waiting, IssuedAt: time.UnixMilli(now).UTC(), PrintStatus: "none"}
-		res, err := t.exec(`INSERT INTO tickets (token, issued_service, service, day, seq, number, priority, kiosk, state, issued_at, queued_at)
-			VALUES (?,?,?,?,?,?,?,?,'waiting',?,?)`, tk.Token, svc.ID, svc.ID, day, seq, num, req.Priority, req.Kiosk, now, now)
+		res, err := t.exec(`INSERT INTO tickets (token, issued_service, service, day, seq, number, priority, kiosk, state, issued_at, queued_at, estimated_wait_s, ahead_at_issue)
+			VALUES (?,?,?,?,?,?,?,?,'waiting',?,?,?,?)`, tk.Token, svc.ID, svc.ID, day, seq, num, req.Priority, req.Kiosk, now, now, est, ahead)
 		if err != nil {
 			return nil, fmt.Errorf("queue: store ticket: %w", err)
 		}
 		if tk.ID, err = res.LastInsertId(); err != nil {
 			return nil, fmt.Errorf("queue: store ticket: %w", err)
 		}
-		ahead := t.waitingNow(svc.ID)
 		t.wait(svc.ID, +1)
 		data := map[string]any{"number": num, "service": svc.ID}
 		if req.Priority != "" {
@@ -152,96 +164,26 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 				return nil, err
 			}
 		}
-		return Issued{Ticket: *tk, WaitingAhead: ahead}, nil
+		return Issued{Ticket: *tk, WaitingAhead: ahead, EstimatedWaitS: est}, nil
 	})
 	if err != nil {
 		return Issued{}, err
 	}
-	// The wait estimate is read after the commit, outside the single
-	// writer, so it never slows the numbering down.
 	is := v.(Issued)
 	if is.Replayed {
 		if is.WaitingAhead, err = e.Ahead(ctx, is.Ticket); err != nil {
 			return is, err
 		}
+		if is.EstimatedWaitS < 0 {
+			is.EstimatedWaitS = e.estimate(is.Ticket.Service, is.WaitingAhead)
+		}
 	}
-	is.EstimatedWaitS = e.estimate(is.Ticket.Service, is.WaitingAhead)
 	return is, nil
 }
 
 func minutesOfDay(t time.Time) int {
 	l := t.In(clock.Local)
 	return l.Hour()*60 + l.Minute()
-}
-
-// estimate is the expected wait in seconds for a ticket with ahead people
-// before it: ahead × the mean of the day's last 20 service times (the
-// configured time until three were served) ÷ the open counters serving the
-// service (at least one). It reads only what the writer keeps in memory.
-func (e *Engine) estimate(service string, ahead int) int {
-	avg := float64(e.services[service].AvgServiceS)
-	e.waitMu.Lock()
-	if m := e.meanSvc[service]; m > 0 && e.meanDay == clock.Day(e.clock.Now()) {
-		avg = m
-	}
-	open := 0
-	for _, c := range e.servedBy[service] {
-		if e.openCounters[c] {
-			open++
-		}
-	}
-	e.waitMu.Unlock()
-	if open == 0 {
-		open = 1
-	}
-	return int(math.Ceil(float64(ahead) * avg / float64(open)))
-}
-
-// refreshStats reloads, after a commit that changed them, the counters'
-// states and the mean service time of the services whose tickets finished.
-func (e *Engine) refreshStats(ctx context.Context, counters bool, finished map[string]bool) {
-	open := map[string]bool{}
-	if counters {
-		rows, err := e.db.W.QueryContext(ctx, "SELECT id FROM counters WHERE state = 'open'")
-		if err != nil {
-			e.log.Warn("counter states", "err", err)
-			return
-		}
-		for rows.Next() {
-			var id string
-			if rows.Scan(&id) == nil {
-				open[id] = true
-			}
-		}
-		rows.Close()
-	}
-	day := clock.Day(e.clock.Now())
-	means := map[string]float64{}
-	for svc := range finished {
-		var n int
-		var mean sql.NullFloat64
-		if err := e.db.W.QueryRowContext(ctx, `SELECT COUNT(*), AVG(d) / 1000.0 FROM (SELECT finished_at - started_at AS d FROM tickets
-			WHERE day = ? AND state = 'done' AND service = ? AND started_at IS NOT NULL ORDER BY finished_at DESC LIMIT 20)`, day, svc).Scan(&n, &mean); err != nil {
-			e.log.Warn("mean service time", "err", err)
-			continue
-		}
-		if n >= 3 && mean.Valid {
-			means[svc] = mean.Float64
-		} else {
-			means[svc] = 0
-		}
-	}
-	e.waitMu.Lock()
-	defer e.waitMu.Unlock()
-	if counters {
-		e.openCounters = open
-	}
-	if e.meanDay != day {
-		e.meanDay, e.meanSvc = day, map[string]float64{}
-	}
-	for s, m := range means {
-		e.meanSvc[s] = m
-	}
 }
 
 func contains(xs []string, x string) bool {
@@ -275,6 +217,9 @@ func (t *txn) sweep() error {
 		old = append(old, tk)
 	}
 	rows.Close()
+	if len(old) > 0 {
+		t.countersChanged = true // counters' current tickets may change
+	}
 	for _, tk := range old {
 		if _, err := t.exec("UPDATE tickets SET state = 'expired' WHERE id = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: day sweep: %w", err)
@@ -425,7 +370,8 @@ func (t *txn) call(counter string, id int64, streak int, a Actor) (*Ticket, erro
 	}
 	now := t.now.UnixMilli()
 	if _, err := t.exec(`UPDATE tickets SET state = 'called', counter = ?, target_counter = '', front = 0,
-		called_at = ?, started_at = NULL, recalls = 0, official = ? WHERE id = ?`, counter, now, a.Name, id); err != nil {
+		called_at = ?, first_called_at = COALESCE(first_called_at, ?), started_at = NULL, recalls = 0, official = ? WHERE id = ?`,
+		counter, now, now, a.Name, id); err != nil {
 		return nil, fmt.Errorf("queue: call: %w", err)
 	}
 	if err := t.setCounter(counter, "open", "", &id, streak, a.Name); err != nil {

@@ -14,7 +14,7 @@ func TestPage(t *testing.T) {
 	}{
 		{
 			name: "plain", kiosk: "k1", center: "Trung tâm Phục vụ hành chính công tỉnh Hà Nam",
-			want: []string{`data-kiosk="k1"`, "Ki-ốt k1", "Trung tâm Phục vụ hành chính công tỉnh Hà Nam",
+			want: []string{`data-kiosk="k1"`, "Ki-ốt</span> k1", "Ưu tiên: người cao tuổi", `id="search"`, `id="corner"`, "Trung tâm Phục vụ hành chính công tỉnh Hà Nam",
 				"Lấy số cho:", "Quay lại", "Đang in vé…", `lang="vi"`},
 		},
 		{

@@ -73,6 +73,7 @@ type App struct {
 	ln      net.Listener
 	bg      sync.WaitGroup
 	stopBg  context.CancelFunc
+	tickets *ticketHub // the ticket pages' websockets (ticketws.go)
 }
 
 // DeviceState is what /healthz and the console say of a device.
@@ -158,6 +159,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	a.bg.Add(2)
 	go func() { defer a.bg.Done(); a.relayEvents(bgctx) }()
 	go func() { defer a.bg.Done(); a.pollPrinters(bgctx) }()
+	a.startTicketHub(bgctx)
 	if opts.Simulate {
 		a.bg.Add(1)
 		go func() { defer a.bg.Done(); a.simulate(bgctx) }()

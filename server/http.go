@@ -72,6 +72,9 @@ func (a *App) routes() http.Handler {
 	h("GET /pair/{code}", a.handlePair)
 	h("GET /t/{token}", a.handleTicketPage)
 	h("GET /t/{token}/qr.svg", a.handleTicketQR)
+	h("GET /t/", a.ticketNotFound) // any other path under /t/: the friendly page
+	mux.Handle("GET "+ticketAssetsPrefix, ticketAssets.Handler())
+	h("GET /ws/ticket/{token}", a.handleTicketWS)
 	h("GET /spool/{printer}/{file}", a.handleSpool)
 	h("GET /kiosk/{kiosk}", a.handleKioskPage)
 	mux.Handle("GET /kiosk/assets/", http.StripPrefix("/kiosk/assets/", kiosk.Assets()))

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -8,7 +10,10 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/motcua/motcua/display"
 	"github.com/motcua/motcua/kiosk"
@@ -210,36 +215,82 @@ func (a *App) handleDisplayPage(w http.ResponseWriter, r *http.Request) {
 	display.Page(w, r, id, title)
 }
 
-// publicTicket is all a ticket's public page shows: no personal data.
+// publicTicket is all a ticket's public page shows: no personal data
+// (tickets carry none). The websocket /ws/ticket/{token} sends the same
+// fields. Two links are left for later issues: rate_url (done, not yet
+// rated: there is no rating table yet) and a dossier tracker link (there
+// are no dossiers yet).
 type publicTicket struct {
-	Number        string `json:"number"`
-	Service       string `json:"service"`
-	State         string `json:"state"`
-	WaitingAhead  int    `json:"waiting_ahead"`
-	CounterNumber int    `json:"counter_number,omitempty"`
-	Message       string `json:"message"`
+	Number         string `json:"number"`
+	Service        string `json:"service"`
+	State          string `json:"state"`
+	WaitingAhead   int    `json:"waiting_ahead"`
+	EstimatedWaitS int    `json:"estimated_wait_s"`
+	CounterNumber  int    `json:"counter_number,omitempty"`
+	Message        string `json:"message"`
 }
 
-func (a *App) publicTicket(r *http.Request) (publicTicket, queue.Ticket, error) {
-	tok := r.PathValue("token")
-	if len(tok) < 8 || len(tok) > 64 {
-		return publicTicket{}, queue.Ticket{}, apperr.New(apperr.NotFound, "ticket-not-found", "Không tìm thấy vé này", "no such ticket")
+// errTicketGone answers an unknown, malformed or expired ticket token.
+var errTicketGone = apperr.New(apperr.NotFound, "ticket-not-found", "Không tìm thấy vé này", "no such ticket, or it has expired")
+
+// validTicketToken: the engine's tokens are 15 random bytes in lower-case
+// base32 (24 letters of a–z, 2–7); anything else is not looked up.
+func validTicketToken(tok string) bool {
+	if len(tok) < 16 || len(tok) > 64 {
+		return false
 	}
-	tk, err := a.Engine.TicketByToken(r.Context(), tok)
-	if err != nil {
-		return publicTicket{}, tk, err
+	for i := 0; i < len(tok); i++ {
+		if c := tok[i]; (c < 'a' || c > 'z') && (c < '2' || c > '7') {
+			return false
+		}
 	}
-	ahead, err := a.Engine.Ahead(r.Context(), tk)
+	return true
+}
+
+// ticketByToken finds the ticket a QR code names; unknown, malformed and
+// expired tokens are all errTicketGone. A ticket still open from an earlier
+// day counts as expired even before the engine's midnight sweep marks it.
+func (a *App) ticketByToken(ctx context.Context, tok string) (queue.Ticket, error) {
+	if !validTicketToken(tok) {
+		return queue.Ticket{}, errTicketGone
+	}
+	tk, err := a.Engine.TicketByToken(ctx, tok)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.NotFound {
+		return tk, errTicketGone
+	}
 	if err != nil {
-		return publicTicket{}, tk, err
+		return tk, err
+	}
+	if tk.State == queue.Expired || (ticketLive(tk.State) && tk.Day < clock.Day(a.clock.Now())) {
+		return tk, errTicketGone
+	}
+	return tk, nil
+}
+
+// ticketLive: the ticket may still change for the citizen.
+func ticketLive(s queue.State) bool {
+	return s == queue.Waiting || s == queue.Called || s == queue.Serving || s == queue.Held
+}
+
+// publicView is what the citizen sees of tk now.
+func (a *App) publicView(ctx context.Context, tk queue.Ticket) (publicTicket, error) {
+	ahead, err := a.Engine.Ahead(ctx, tk)
+	if err != nil {
+		return publicTicket{}, err
 	}
 	svc, _ := a.Cfg.Service(tk.Service)
-	c, _ := a.Cfg.Counter(tk.Counter)
 	p := publicTicket{Number: tk.Number, Service: svc.Name, State: string(tk.State), WaitingAhead: ahead}
-	switch tk.State {
+	if ticketLive(tk.State) && tk.Day < clock.Day(a.clock.Now()) {
+		p.State, p.WaitingAhead = string(queue.Expired), 0 // before the midnight sweep
+	}
+	if queue.State(p.State) == queue.Waiting {
+		p.EstimatedWaitS = a.Engine.EstimateWait(tk.Service, ahead)
+	}
+	switch queue.State(p.State) {
 	case queue.Waiting:
 		p.Message = fmt.Sprintf("Đang chờ — còn %d người trước bạn", ahead)
 	case queue.Called, queue.Serving:
+		c, _ := a.Cfg.Counter(tk.Counter)
 		p.CounterNumber = c.Number
 		p.Message = fmt.Sprintf("Mời đến quầy số %d", c.Number)
 	case queue.Held:
@@ -251,7 +302,16 @@ func (a *App) publicTicket(r *http.Request) (publicTicket, queue.Ticket, error) 
 	default:
 		p.Message = "Vé đã hết hiệu lực"
 	}
-	return p, tk, nil
+	return p, nil
+}
+
+func (a *App) publicTicket(r *http.Request) (publicTicket, queue.Ticket, error) {
+	tk, err := a.ticketByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return publicTicket{}, tk, err
+	}
+	p, err := a.publicView(r.Context(), tk)
+	return p, tk, err
 }
 
 func (a *App) handlePublicTicket(w http.ResponseWriter, r *http.Request) {
@@ -263,17 +323,77 @@ func (a *App) handlePublicTicket(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, p)
 }
 
+// handleTicketPage is the page the ticket's QR opens: drawn on the server
+// (it reads without script), then kept live by web/ticket/ticket.js.
 func (a *App) handleTicketPage(w http.ResponseWriter, r *http.Request) {
 	p, tk, err := a.publicTicket(r)
+	if e, ok := apperr.As(err); ok && e.Code == apperr.NotFound {
+		a.ticketNotFound(w, r)
+		return
+	}
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	render(w, "ticket.html", map[string]any{
+	a.renderTicketPage(w, r, http.StatusOK, map[string]any{
 		"Center": a.Cfg.Center.Name, "Number": p.Number, "Service": p.Service, "Message": p.Message,
-		"Called": p.CounterNumber > 0, "Live": tk.State == queue.Waiting || tk.State == queue.Called || tk.State == queue.Serving || tk.State == queue.Held,
-		"Issued": tk.IssuedAt.In(clock.Local).Format("15:04 02/01/2006"),
+		"Called": p.CounterNumber > 0, "Live": ticketLive(tk.State), "State": p.State,
+		"Ahead": p.WaitingAhead, "Wait": waitText(p.EstimatedWaitS), "Done": tk.State == queue.Done,
+		"Issued": viTime(tk.IssuedAt), "Token": tk.Token,
 	})
+}
+
+// ticketNotFound is the friendly page of a wrong or expired ticket link.
+func (a *App) ticketNotFound(w http.ResponseWriter, r *http.Request) {
+	a.renderTicketPage(w, r, http.StatusNotFound, map[string]any{"Center": a.Cfg.Center.Name, "NotFound": true})
+}
+
+func (a *App) renderTicketPage(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
+	data["CSS"] = ticketAssets.URL("ticket.css")
+	data["JS"] = ticketAssets.URL("ticket.js")
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, "ticket.html", data); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	// 'self' covers same-host ws: in CSP 3; older phone browsers want it named
+	connect := "'self'"
+	if hostRE.MatchString(r.Host) {
+		connect += " ws://" + r.Host + " wss://" + r.Host
+	}
+	h.Set("Content-Security-Policy", "default-src 'self'; connect-src "+connect+
+		"; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+var hostRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)
+
+// waitText words an estimated wait as the page shows it.
+func waitText(s int) string {
+	switch m := (s + 59) / 60; {
+	case s <= 0:
+		return ""
+	case m < 60:
+		return fmt.Sprintf("khoảng %d phút", m)
+	default:
+		if m%60 == 0 {
+			return fmt.Sprintf("khoảng %d giờ", m/60)
+		}
+		return fmt.Sprintf("khoảng %d giờ %d phút", m/60, m%60)
+	}
+}
+
+var viWeekdays = [...]string{"Chủ nhật", "thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy"}
+
+// viTime is a time the Vietnamese way: "08:05, thứ Sáu 27/11/2026".
+func viTime(t time.Time) string {
+	l := t.In(clock.Local)
+	return l.Format("15:04") + ", " + viWeekdays[l.Weekday()] + " " + l.Format("02/01/2006")
 }
 
 func (a *App) handleOpenAPI(w http.ResponseWriter, r *http.Request) {

@@ -61,6 +61,9 @@ Usage:
                  admin); the token is printed alone on the last line
   motcua user add --username U --name NAME --role ROLE [--counter ID] [--password-stdin]
                  add a staff account (official, supervisor, admin)
+  motcua pair create --role kiosk|display|official --place ID [--url BASE]
+                 a one-time link (valid 24 h) that makes a browser this kiosk,
+                 lobby screen or counter PC
   motcua backup FILE
                  copy the live database to FILE (safe while serving)
   motcua audit verify
@@ -152,6 +155,11 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageError{errors.New("usage: motcua audit verify")}
 		}
 		return auditVerify(args[1:], stdout, stderr)
+	case "pair":
+		if len(args) == 0 || args[0] != "create" {
+			return usageError{errors.New("usage: motcua pair create --role kiosk|display|official --place ID [--url BASE]")}
+		}
+		return pairCreate(args[1:], stdout, stderr)
 	case "print-test":
 		return printTest(args, stdout, stderr)
 	case "print-preview":
@@ -339,5 +347,50 @@ func auditVerify(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d events good, then: %w", n, err)
 	}
 	fmt.Fprintf(stdout, "Event log intact: %d events, hash chain verified.\n", n)
+	return nil
+}
+
+func pairCreate(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("pair create", stderr)
+	role := fs.String("role", "", "kiosk, display or official (a counter PC)")
+	place := fs.String("place", "", "the kiosk, screen or counter id")
+	base := fs.String("url", "", "the daemon's address as the device sees it, e.g. http://192.168.1.10:8080 (default: the config's public_url)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(c.config)
+	if err != nil {
+		return err
+	}
+	ok := false
+	switch *role {
+	case auth.RoleKiosk:
+		_, ok = cfg.Kiosk(*place)
+	case auth.RoleDisplay:
+		_, ok = cfg.Screen(*place)
+	case auth.RoleOfficial:
+		_, ok = cfg.Counter(*place)
+	}
+	if !ok {
+		return usageError{fmt.Errorf("pair create needs --role kiosk|display|official and a --place of that kind in the center (got %q %q)", *role, *place)}
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	code, err := auth.CreatePairing(ctx, db, *role, *place, time.Now(), 24*time.Hour)
+	if err != nil {
+		return err
+	}
+	u := strings.TrimRight(*base, "/")
+	if u == "" {
+		u = strings.TrimRight(cfg.Center.PublicURL, "/")
+	}
+	if u == "" {
+		u = "http://" + cfg.Center.Listen
+	}
+	fmt.Fprintf(stdout, "Mở liên kết này một lần trên thiết bị %s %s (hết hạn sau 24 giờ) / open once on the device:\n%s/pair/%s\n", *role, *place, u, code)
 	return nil
 }

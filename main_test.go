@@ -662,3 +662,31 @@ func TestHelpFlag(t *testing.T) {
 		})
 	}
 }
+
+func TestPairCreate(t *testing.T) {
+	dir := t.TempDir()
+	var so, se bytes.Buffer
+	if err := run([]string{"pair", "create", "--role", "kiosk", "--place", "kiosk-2", "--data", dir, "--url", "http://10.0.0.5:8080/"}, nil, &so, &se); err != nil {
+		t.Fatalf("%v: %s", err, se.String())
+	}
+	lines := strings.Split(strings.TrimSpace(so.String()), "\n")
+	link := lines[len(lines)-1]
+	if !strings.HasPrefix(link, "http://10.0.0.5:8080/pair/") || len(link) < len("http://10.0.0.5:8080/pair/")+20 {
+		t.Fatalf("last line %q is not a pairing link", link)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "motcua.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	role, place, err := auth.UsePairing(context.Background(), db, strings.TrimPrefix(link, "http://10.0.0.5:8080/pair/"), time.Now())
+	if err != nil || role != "kiosk" || place != "kiosk-2" {
+		t.Errorf("the link pairs %q %q (%v), want kiosk kiosk-2", role, place, err)
+	}
+	for _, bad := range [][]string{{"pair"}, {"pair", "create", "--role", "kiosk", "--place", "nope", "--data", dir}, {"pair", "create", "--role", "admin", "--place", "quay-1", "--data", dir}} {
+		var ue usageError
+		if err := run(bad, nil, &so, &se); !errors.As(err, &ue) {
+			t.Errorf("%v: got %v, want a usage error", bad, err)
+		}
+	}
+}

@@ -187,6 +187,22 @@ func (a *App) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(&b, "# HELP motcua_estimate_naive_mae_seconds The same error for people ahead x configured service time.\n# TYPE motcua_estimate_naive_mae_seconds gauge\nmotcua_estimate_naive_mae_seconds %g\n", es.NaiveMAES)
 		fmt.Fprintf(&b, "# HELP motcua_estimate_count Called tickets of today with an estimate.\n# TYPE motcua_estimate_count gauge\nmotcua_estimate_count %d\n", es.Count)
 	}
+	b.WriteString("# HELP motcua_printer_state A printer's last known state (1 for the state it is in): ok, near_end, paper_end, cover_open, offline, unknown.\n# TYPE motcua_printer_state gauge\n")
+	pst := a.PrinterStates()
+	pids := make([]string, 0, len(pst))
+	for k := range pst {
+		pids = append(pids, k)
+	}
+	sort.Strings(pids)
+	for _, k := range pids {
+		for _, st := range []string{"ok", "near_end", "paper_end", "cover_open", "offline", "unknown"} {
+			v := 0
+			if pst[k].State == st {
+				v = 1
+			}
+			fmt.Fprintf(&b, "motcua_printer_state{device=\"%s\",state=\"%s\"} %d\n", esc(k), st, v)
+		}
+	}
 	b.WriteString("# HELP motcua_device_up Devices loaded (1) or failed (0).\n# TYPE motcua_device_up gauge\n")
 	devs := a.Devices()
 	names := make([]string, 0, len(devs))

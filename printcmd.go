@@ -62,29 +62,51 @@ func pickProfile(paper, profile string) (printer.Profile, error) {
 	return p, nil
 }
 
+// printJob is what print-test and print-preview both make from their
+// flags: the profile, the sample document's layout and its bytes.
+type printJob struct {
+	layout string
+	prof   printer.Profile
+	data   []byte
+}
+
+func preparePrint(fs *flag.FlagSet, args []string, layout, paper, profile *string, need func() error) (printJob, error) {
+	if err := parse(fs, args); err != nil {
+		return printJob{}, err
+	}
+	if err := need(); err != nil {
+		return printJob{}, err
+	}
+	prof, err := pickProfile(*paper, *profile)
+	if err != nil {
+		return printJob{}, err
+	}
+	doc, err := sampleDoc(*layout, time.Now())
+	if err != nil {
+		return printJob{}, usageError{err}
+	}
+	data, err := printer.Encode(doc, prof)
+	if err != nil {
+		return printJob{}, err
+	}
+	return printJob{layout: *layout, prof: prof, data: data}, nil
+}
+
 // printPreview writes the PNG a printer would print, made by motcua's own
 // ESC/POS interpreter from the exact bytes: for anyone without a printer.
 func printPreview(args []string, stdout, stderr io.Writer) error {
 	fs, layout, paper, profile := printFlags("print-preview", stderr)
 	out := fs.String("out", "", "the PNG file to write")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *out == "" {
-		return usageError{errors.New("print-preview needs --out FILE.png")}
-	}
-	prof, err := pickProfile(*paper, *profile)
+	job, err := preparePrint(fs, args, layout, paper, profile, func() error {
+		if *out == "" {
+			return usageError{errors.New("print-preview needs --out FILE.png")}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	doc, err := sampleDoc(*layout, time.Now())
-	if err != nil {
-		return usageError{err}
-	}
-	data, err := printer.Encode(doc, prof)
-	if err != nil {
-		return err
-	}
+	prof, data := job.prof, job.data
 	page, err := printer.Interpret(data, prof.WidthDots)
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
@@ -111,24 +133,16 @@ func printPreview(args []string, stdout, stderr io.Writer) error {
 func printTest(args []string, stdout, stderr io.Writer) error {
 	fs, layout, paper, profile := printFlags("print-test", stderr)
 	uri := fs.String("printer", "", "the printer: usb:/dev/usb/lp0, tcp:HOST:9100, serial:/dev/ttyUSB0?baud=19200, virtual:DIR")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *uri == "" {
-		return usageError{errors.New("print-test needs --printer URI")}
-	}
-	prof, err := pickProfile(*paper, *profile)
+	job, err := preparePrint(fs, args, layout, paper, profile, func() error {
+		if *uri == "" {
+			return usageError{errors.New("print-test needs --printer URI")}
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	doc, err := sampleDoc(*layout, time.Now())
-	if err != nil {
-		return usageError{err}
-	}
-	data, err := printer.Encode(doc, prof)
-	if err != nil {
-		return err
-	}
+	prof, data := job.prof, job.data
 	p, err := printer.Open("print-test", *uri, printer.WithProfile(prof))
 	if err != nil {
 		return err

@@ -1,6 +1,10 @@
 package printer
 
-import "time"
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
 
 // Document is something motcua prints: a queue Ticket or a dossier Receipt.
 type Document interface {
@@ -35,3 +39,50 @@ func (Receipt) Layout() string { return "receipt" }
 
 // Ticket fields added for the raster layout live on Ticket in printer.go:
 // EstimatedWait is the expected wait, printed as "khoảng N phút".
+
+// docError is dispatch's own error: d is of no kind it knows.
+type docError struct{ msg string }
+
+func (e *docError) Error() string { return e.msg }
+
+// dispatch hands d to the function for its kind, a Ticket or a Receipt
+// (or a non-nil pointer to one): the one place that knows the kinds of
+// Document. what names the caller in errors.
+func dispatch(d Document, what string, ticket func(Ticket) error, receipt func(Receipt) error) error {
+	switch v := d.(type) {
+	case Ticket:
+		return ticket(v)
+	case *Ticket:
+		if v == nil {
+			return &docError{"printer: " + what + ": nil *Ticket"}
+		}
+		return ticket(*v)
+	case Receipt:
+		return receipt(v)
+	case *Receipt:
+		if v == nil {
+			return &docError{"printer: " + what + ": nil *Receipt"}
+		}
+		return receipt(*v)
+	}
+	return &docError{fmt.Sprintf("printer: %s: unknown document %T", what, d)}
+}
+
+// lines are the receipt's values as both layouts print them: the official
+// with the counter, and the received and due times in Vietnamese.
+func (r Receipt) lines() (official, received, due string) {
+	official = r.Official
+	if r.Counter > 0 {
+		if official != "" {
+			official += " — "
+		}
+		official += "Quầy " + strconv.Itoa(r.Counter)
+	}
+	if !r.ReceivedAt.IsZero() {
+		received = vnDateTime(r.ReceivedAt)
+	}
+	if !r.DueAt.IsZero() {
+		due = vnDateTime(r.DueAt)
+	}
+	return official, received, due
+}

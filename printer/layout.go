@@ -70,26 +70,11 @@ func render(d Document, p Profile, splitQR bool) (*canvas, error) {
 	}
 	c := newCanvas(w)
 	c.splitQR = splitQR
-	var err error
-	switch v := d.(type) {
-	case Ticket:
-		err = c.ticket(v)
-	case *Ticket:
-		if v == nil {
-			return nil, errors.New("printer: render: nil *Ticket")
+	if err := dispatch(d, "render", c.ticket, c.receipt); err != nil {
+		var de *docError
+		if errors.As(err, &de) {
+			return nil, err
 		}
-		err = c.ticket(*v)
-	case Receipt:
-		err = c.receipt(v)
-	case *Receipt:
-		if v == nil {
-			return nil, errors.New("printer: render: nil *Receipt")
-		}
-		err = c.receipt(*v)
-	default:
-		return nil, fmt.Errorf("printer: render: unknown document %T", d)
-	}
-	if err != nil {
 		return nil, fmt.Errorf("printer: render %s: %w", d.Layout(), err)
 	}
 	c.b.H = min(c.b.H, c.y)
@@ -441,20 +426,7 @@ func (c *canvas) receipt(r Receipt) error {
 			return c.text(label+value, style, m.body, alignLeft)
 		}
 	}
-	official := r.Official
-	if r.Counter > 0 {
-		if official != "" {
-			official += " — "
-		}
-		official += "Quầy " + strconv.Itoa(r.Counter)
-	}
-	var received, due string
-	if !r.ReceivedAt.IsZero() {
-		received = vnDateTime(r.ReceivedAt)
-	}
-	if !r.DueAt.IsZero() {
-		due = vnDateTime(r.DueAt)
-	}
+	official, received, due := r.lines()
 	steps := []func() error{
 		func() error {
 			c.gap(m.paraGap)

@@ -30,26 +30,11 @@ func EncodeTextMode(d Document, p Profile) ([]byte, error) {
 		return nil, fmt.Errorf("printer: text mode: unknown code page %q", p.CodePage)
 	}
 	j := newTextJob(p)
-	var err error
-	switch v := d.(type) {
-	case Ticket:
-		err = j.ticket(v)
-	case *Ticket:
-		if v == nil {
-			return nil, errors.New("printer: text mode: nil *Ticket")
+	if err := dispatch(d, "text mode", j.ticket, j.receipt); err != nil {
+		var de *docError
+		if errors.As(err, &de) {
+			return nil, err
 		}
-		err = j.ticket(*v)
-	case Receipt:
-		err = j.receipt(v)
-	case *Receipt:
-		if v == nil {
-			return nil, errors.New("printer: text mode: nil *Receipt")
-		}
-		err = j.receipt(*v)
-	default:
-		return nil, fmt.Errorf("printer: text mode: unknown document %T", d)
-	}
-	if err != nil {
 		return nil, fmt.Errorf("printer: text mode %s: %w", d.Layout(), err)
 	}
 	j.w.Raw(jobCut(p)...)
@@ -228,20 +213,7 @@ func (j *textJob) receipt(r Receipt) error {
 	j.text(r.Center, 1)
 	j.rule()
 	j.setAlign(false)
-	official := r.Official
-	if r.Counter > 0 {
-		if official != "" {
-			official += " — "
-		}
-		official += "Quầy " + strconv.Itoa(r.Counter)
-	}
-	var received, due string
-	if !r.ReceivedAt.IsZero() {
-		received = vnDateTime(r.ReceivedAt)
-	}
-	if !r.DueAt.IsZero() {
-		due = vnDateTime(r.DueAt)
-	}
+	official, received, due := r.lines()
 	for _, l := range []struct {
 		label, value string
 		bold         bool

@@ -81,6 +81,10 @@ func (a *App) routes() http.Handler {
 	h("GET /display/{screen}", a.handleDisplayPage)
 	mux.Handle("GET /display/assets/", http.StripPrefix("/display/assets/", display.Assets()))
 	api("GET /ws/display/{screen}", displayPlus, a.handleDisplayWS)
+	api("GET /ws/counter/{counter}", displayPlus, a.handleCounterWS)
+	h("GET /counter-display/{counter}", a.handleCounterDisplayPage)
+	api("PUT /api/v1/screens/{screen}/ticker", supervisor, a.handleSetTicker)
+	api("GET /api/v1/announce.wav", displayPlus, a.handleAnnounceWAV)
 	return a.recoverer(mux)
 }
 
@@ -568,4 +572,19 @@ func (a *App) handleDisplayWS(w http.ResponseWriter, r *http.Request, p *auth.Pr
 		return
 	}
 	a.Hub.ServeWS(w, r, screen)
+}
+
+func (a *App) handleCounterWS(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	id := r.PathValue("counter")
+	if _, ok := a.Cfg.Counter(id); !ok {
+		a.writeError(w, r, apperr.New(apperr.NotFound, "counter-not-found", "Không có quầy này", "no counter %q", id))
+		return
+	}
+	// a screen paired to a lobby place may also show a counter's number; a
+	// counter PC's credential only its own counter
+	if p.Role == auth.RoleOfficial && p.Place != "" && p.Place != id {
+		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-counter", "Thiết bị này thuộc quầy khác", "credential is bound to counter %s", p.Place))
+		return
+	}
+	a.Hub.ServeWS(w, r, "counter:"+id)
 }

@@ -26,7 +26,7 @@ func TestOpenAPIListsEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	routes := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?:h|api)\("(GET|POST|DELETE) (/(?:api|ws|healthz|metrics)[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
+	for _, m := range regexp.MustCompile(`(?:h|api)\("(GET|POST|PUT|DELETE) (/(?:api|ws|healthz|metrics)[^"]*)"`).FindAllStringSubmatch(string(src), -1) {
 		routes[strings.ToLower(m[1])+" "+m[2]] = true
 	}
 	if len(routes) < 15 {

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/display"
@@ -12,15 +13,27 @@ import (
 // displaySource answers the display hub from the engine.
 type displaySource struct{ a *App }
 
+// Screens are the configured lobby screens, and "counter:<id>" for the
+// small screen above each counter, which shows that counter only.
 func (s *displaySource) ScreenExists(screen string) bool {
+	if id, ok := strings.CutPrefix(screen, "counter:"); ok {
+		_, ok := s.a.Cfg.Counter(id)
+		return ok
+	}
 	_, ok := s.a.Cfg.Screen(screen)
 	return ok
 }
 
 func (s *displaySource) Filter(screen string) (counters, services []string) {
+	if id, ok := strings.CutPrefix(screen, "counter:"); ok {
+		return []string{id}, nil
+	}
 	sc, _ := s.a.Cfg.Screen(screen)
 	return sc.Counters, sc.Services
 }
+
+// Ticker is screen's announcement ticker text (server/ticker.go).
+func (s *displaySource) Ticker(screen string) string { return s.a.ticker(screen) }
 
 // Snapshot is every counter's ticket now called or served, newest first,
 // and the waiting counts.
@@ -56,7 +69,7 @@ func (a *App) displayCall(t queue.Ticket, recall bool) display.Call {
 		Counter:      display.Counter{ID: c.ID, Number: c.Number, Name: c.Name},
 		Service:      display.Service{ID: svc.ID, Name: svc.Name},
 		At:           at,
-		Announcement: display.Announce(display.DefaultTemplate, t.Number, c.Number, display.Variant{}),
+		Announcement: display.Announce(a.voiceTemplate(), t.Number, c.Number, a.voiceVariant()),
 		Recall:       recall,
 	}
 }

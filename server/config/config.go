@@ -16,6 +16,22 @@ type Config struct {
 	Screens     []Screen     `toml:"screen"`
 	Priorities  []Priority   `toml:"priority"`
 	Staff       []Staff      `toml:"staff"`
+	Voice       Voice        `toml:"voice"`
+}
+
+// Voice is how the lobby screens call numbers aloud.
+type Voice struct {
+	// Template of the announcement, with {số} (the number, read as words)
+	// and {quầy} (the counter). Default "Xin mời công dân có số thứ tự {số}
+	// đến quầy số {quầy}".
+	Template string `toml:"template"`
+	// Le reads an empty tens place "lẻ" (North) instead of "linh": 105 →
+	// "một trăm lẻ năm".
+	Le bool `toml:"le"`
+	// Ngan reads thousands "ngàn" (South) instead of "nghìn".
+	Ngan bool `toml:"ngan"`
+	// Repeat is how many times each announcement is spoken, default 2.
+	Repeat int `toml:"repeat"`
 }
 
 // Center names the center and sets its daemon-wide options.
@@ -129,8 +145,11 @@ type Kiosk struct {
 
 // Screen is a lobby display; empty lists mean everything.
 type Screen struct {
-	ID       string   `toml:"id"`
-	Name     string   `toml:"name"`
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+	// Ticker is the announcement line scrolling at the bottom; supervisors
+	// change it while running (PUT /api/v1/screens/{id}/ticker).
+	Ticker   string   `toml:"ticker"`
 	Counters []string `toml:"counters"`
 	Services []string `toml:"services"`
 }

@@ -61,6 +61,15 @@ func (c *Config) Validate() error {
 	c.checkCounters(&p, services)
 	c.checkScreens(&p, services, counters)
 	c.checkPrinterProfiles(&p)
+	if c.Voice.Repeat == 0 {
+		c.Voice.Repeat = 2
+	}
+	if c.Voice.Repeat < 1 || c.Voice.Repeat > 5 {
+		p.add("voice: repeat must be 1 to 5")
+	}
+	if t := c.Voice.Template; t != "" && !strings.Contains(t, "{số}") && !strings.Contains(t, "{so}") {
+		p.add("voice: template %q must contain {số}", t)
+	}
 	if pin := c.Center.KioskPIN; pin != "" && (len(pin) < 4 || len(pin) > 8 || !digits(pin)) {
 		p.add("center: kiosk_pin must be 4 to 8 digits")
 	}

@@ -35,7 +35,31 @@ type Source interface {
 	// Filter returns the IDs of the counters and services screen shows; an
 	// empty list means all. A call is shown when both its counter and its
 	// service pass; waiting counts are filtered by service only.
+	//
+	// A counter screen, "counter:<id>" (see CounterScreen), always shows
+	// that one counter whatever Filter answers for its counters; Filter is
+	// still asked for its services. ScreenExists must answer for counter
+	// screens too (true when the counter is configured).
 	Filter(screen string) (counters, services []string)
+	// Ticker returns the announcement ticker text screen shows now ("" for
+	// none). It is sent in the snapshot; changes follow with PublishTicker.
+	Ticker(screen string) string
+}
+
+// CounterScreenPrefix starts the screen ID of a counter's own screen: the
+// small screen above counter "quay-1" is the screen "counter:quay-1". It is
+// a stream like any other (snapshot, then deltas with their own seq) that
+// shows only that counter's calls.
+const CounterScreenPrefix = "counter:"
+
+// CounterScreen returns the screen ID of the screen above counter id.
+func CounterScreen(id string) string { return CounterScreenPrefix + id }
+
+// CounterOf returns the counter ID of a counter screen, and whether screen
+// is one.
+func CounterOf(screen string) (id string, ok bool) {
+	id, ok = strings.CutPrefix(screen, CounterScreenPrefix)
+	return id, ok && id != ""
 }
 
 // Options tunes a Hub; the zero value gives the defaults.
@@ -82,10 +106,15 @@ const (
 	closeWait = time.Second
 )
 
-// Hub streams calls and waiting counts to the lobby screens. Each screen
-// has one stream with its own seq; a message is encoded once per stream
-// and the same bytes go to every socket of that screen, so each socket sees
-// seq grow by one per message.
+// Hub streams calls, waiting counts and tickers to the lobby and counter
+// screens. Each screen has one stream with its own seq; a message is
+// encoded once per stream and the same bytes go to every socket of that
+// screen, so each socket sees seq grow by one per message.
+//
+// An idle socket costs one goroutine (its reader, parked in the network
+// poller) and the gorilla connection with a 256-byte read buffer; a writer
+// goroutine runs only while the socket has something to send, and the
+// write buffer comes from a pool. A hub-wide goroutine queues the pings.
 type Hub struct {
 	src      Source
 	opts     Options
@@ -95,9 +124,11 @@ type Hub struct {
 	mu      sync.Mutex
 	streams map[string]*stream // kept for the hub's life: screens are few and configured
 	closed  bool
-	conns   sync.WaitGroup // one per ServeWS that got past the closed check
+	conns   sync.WaitGroup // one per socket (or ServeWS) until its goroutines end
 
-	clients atomic.Int64
+	stopPing chan struct{} // closed by Close
+	clients  atomic.Int64  // sockets in a stream
+	live     atomic.Int64  // sockets whose goroutines are still running
 }
 
 // stream is one screen's message sequence and its sockets.
@@ -110,26 +141,29 @@ type stream struct {
 	closed  bool
 }
 
-// client is one socket. Only its write loop writes to conn (besides the
-// concurrency-safe Close and WriteControl).
+// client is one socket. Only one writer goroutine at a time writes to conn
+// (besides the concurrency-safe Close).
 type client struct {
 	conn *websocket.Conn
-	send chan *websocket.PreparedMessage
-	done chan struct{} // closed by stop
 
-	once   sync.Once
-	code   int    // close code sent when done closes; 0: none
-	reason string // close reason
+	mu      sync.Mutex
+	queue   []*websocket.PreparedMessage // nil entries are pings; at most Options.SendBuffer
+	writing bool                         // a writer goroutine runs
+	stopped bool                         // no more messages: the writer sends the close frame and closes
+	code    int                          // close code sent when stopped; 0: none
+	reason  string                       // close reason
+	writers sync.WaitGroup
 }
 
-// NewHub returns a hub that asks src about screens.
+// NewHub returns a hub that asks src about screens. Close stops it.
 func NewHub(src Source, opts Options) *Hub {
 	opts = opts.withDefaults()
 	h := &Hub{
-		src:     src,
-		opts:    opts,
-		log:     opts.Logger.With("component", "display"),
-		streams: make(map[string]*stream),
+		src:      src,
+		opts:     opts,
+		log:      opts.Logger.With("component", "display"),
+		streams:  make(map[string]*stream),
+		stopPing: make(chan struct{}),
 	}
 	h.upgrader = websocket.Upgrader{
 		HandshakeTimeout: opts.WriteWait,
@@ -139,6 +173,7 @@ func NewHub(src Source, opts Options) *Hub {
 		WriteBufferPool: &sync.Pool{},
 		CheckOrigin:     sameHost,
 	}
+	go h.pingLoop()
 	return h
 }
 
@@ -189,10 +224,29 @@ func (h *Hub) PublishWaiting(w []ServiceWaiting) {
 	}
 }
 
+// PublishTicker sends screen's new ticker text to that screen's sockets
+// (only to them, so only that screen's seq moves). The caller stores the
+// text where Source.Ticker finds it first, so that a socket joining at the
+// same time gets it in its snapshot.
+func (h *Hub) PublishTicker(screen, text string) {
+	h.mu.Lock()
+	s := h.streams[screen]
+	closed := h.closed
+	h.mu.Unlock()
+	if s == nil || closed {
+		return // nobody watches screen: its next snapshot carries the text
+	}
+	h.publish(s, func(_ filter, seq int64) ([]byte, error) {
+		return encodeTicker(seq, text)
+	})
+}
+
 // ServeWS upgrades r to a websocket that streams screen's messages, the
 // first being a snapshot. The caller has authenticated r. It answers 404
 // before upgrading when screen does not exist, and 503 once the hub is
-// closed; it returns when the socket is closed.
+// closed. It returns once the socket is set up: the socket then lives in
+// the hub's own goroutines (so the HTTP server's per-request memory is
+// freed) until it or the hub closes.
 func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, screen string) {
 	if !h.src.ScreenExists(screen) {
 		webasset.Problem(w, http.StatusNotFound, "not-found", "Không tìm thấy màn hình")
@@ -211,19 +265,15 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, screen string) {
 	}
 	h.conns.Add(1)
 	h.mu.Unlock()
-	defer h.conns.Done()
 
 	conn, err := h.upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		// The upgrader has answered with the error status.
 		h.log.Debug("upgrade failed", "screen", screen, "remote", r.RemoteAddr, "err", err)
+		h.conns.Done()
 		return
 	}
-	c := &client{
-		conn: conn,
-		send: make(chan *websocket.PreparedMessage, h.opts.SendBuffer),
-		done: make(chan struct{}),
-	}
+	c := &client{conn: conn}
 	if err := h.join(s, c); err != nil {
 		h.log.Error("screen not joined", "screen", screen, "err", err)
 		code, reason := websocket.CloseInternalServerErr, "lỗi máy chủ"
@@ -232,20 +282,22 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, screen string) {
 		}
 		_ = conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(closeWait))
 		conn.Close()
+		h.conns.Done()
 		return
 	}
-	h.log.Info("screen connected", "screen", screen, "remote", r.RemoteAddr)
-
-	written := make(chan struct{})
+	remote := r.RemoteAddr
+	h.log.Info("screen connected", "screen", screen, "remote", remote)
+	h.live.Add(1)
 	go func() {
-		defer close(written)
-		h.writeLoop(c)
+		defer h.conns.Done()
+		defer h.live.Add(-1)
+		h.readLoop(c)
+		h.leave(s, c)
+		c.stop(h, websocket.CloseNormalClosure, "", false)
+		c.writers.Wait()
+		c.conn.Close()
+		h.log.Info("screen disconnected", "screen", screen, "remote", remote)
 	}()
-	h.readLoop(c)
-	h.leave(s, c)
-	c.stop(websocket.CloseNormalClosure, "", false)
-	<-written
-	h.log.Info("screen disconnected", "screen", screen, "remote", r.RemoteAddr)
 }
 
 // Close closes every socket (with "going away", so screens reconnect) and
@@ -253,7 +305,10 @@ func (h *Hub) ServeWS(w http.ResponseWriter, r *http.Request, screen string) {
 // publishing does nothing.
 func (h *Hub) Close() {
 	h.mu.Lock()
-	h.closed = true
+	if !h.closed {
+		h.closed = true
+		close(h.stopPing)
+	}
 	streams := h.streamsLocked()
 	h.mu.Unlock()
 	for _, s := range streams {
@@ -262,7 +317,7 @@ func (h *Hub) Close() {
 		for c := range s.clients {
 			delete(s.clients, c)
 			h.clients.Add(-1)
-			c.stop(websocket.CloseGoingAway, "máy chủ đang dừng", false)
+			c.stop(h, websocket.CloseGoingAway, "máy chủ đang dừng", false)
 		}
 		s.mu.Unlock()
 	}
@@ -271,7 +326,7 @@ func (h *Hub) Close() {
 
 var errClosed = errors.New("hub closed")
 
-// join sends c the snapshot and adds it to s, both under s's lock, so the
+// join queues c's snapshot and adds c to s, both under s's lock, so the
 // snapshot's seq is exactly the seq before c's first delta.
 func (h *Hub) join(s *stream, c *client) error {
 	s.mu.Lock()
@@ -283,14 +338,14 @@ func (h *Hub) join(s *stream, c *client) error {
 	if err != nil {
 		return err
 	}
-	f := newFilter(h.src.Filter(s.screen))
+	f := h.filter(s.screen)
 	shown := make([]Call, 0, len(calls))
 	for _, cl := range calls {
 		if f.call(cl) {
 			shown = append(shown, h.fill(cl))
 		}
 	}
-	b, err := encodeSnapshot(s.seq, shown, f.waiting(waiting))
+	b, err := encodeSnapshot(s.seq, shown, f.waiting(waiting), h.src.Ticker(s.screen))
 	if err != nil {
 		return err
 	}
@@ -298,7 +353,7 @@ func (h *Hub) join(s *stream, c *client) error {
 	if err != nil {
 		return err
 	}
-	c.send <- pm // c is new: its buffer is empty
+	c.enqueue(h, pm) // c is new: its queue is empty
 	s.clients[c] = struct{}{}
 	h.clients.Add(1)
 	return nil
@@ -322,7 +377,7 @@ func (h *Hub) publish(s *stream, encode func(f filter, seq int64) ([]byte, error
 	if s.closed || len(s.clients) == 0 {
 		return
 	}
-	b, err := encode(newFilter(h.src.Filter(s.screen)), s.seq+1)
+	b, err := encode(h.filter(s.screen), s.seq+1)
 	if err != nil {
 		h.log.Error("message not encoded", "screen", s.screen, "err", err)
 		return
@@ -337,14 +392,34 @@ func (h *Hub) publish(s *stream, encode func(f filter, seq int64) ([]byte, error
 	}
 	s.seq++
 	for c := range s.clients {
-		select {
-		case c.send <- pm:
-		default:
+		if !c.enqueue(h, pm) {
 			delete(s.clients, c)
 			h.clients.Add(-1)
 			// The socket may be stuck in a write: cut it rather than wait.
-			c.stop(0, "", true)
+			c.stop(h, 0, "", true)
 			h.log.Warn("slow screen dropped", "screen", s.screen, "remote", c.conn.RemoteAddr().String())
+		}
+	}
+}
+
+// pingLoop queues a ping for every socket each PingInterval; a socket
+// whose queue is full gets none and is dropped by the next message or by
+// its silence.
+func (h *Hub) pingLoop() {
+	t := time.NewTicker(h.opts.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-h.stopPing:
+			return
+		case <-t.C:
+		}
+		for _, s := range h.streamList() {
+			s.mu.Lock()
+			for c := range s.clients {
+				c.enqueue(h, nil)
+			}
+			s.mu.Unlock()
 		}
 	}
 }
@@ -366,6 +441,17 @@ func (h *Hub) streamsLocked() []*stream {
 	return list
 }
 
+// filter returns what screen shows now. It asks the Source each time (under
+// the stream's lock), so a configuration change applies to the next
+// message; a counter screen is held to its one counter.
+func (h *Hub) filter(screen string) filter {
+	counters, services := h.src.Filter(screen)
+	if id, ok := CounterOf(screen); ok {
+		counters = []string{id}
+	}
+	return newFilter(counters, services)
+}
+
 // fill words c's announcement when the server left it empty.
 func (h *Hub) fill(c Call) Call {
 	if c.Announcement == "" {
@@ -374,42 +460,93 @@ func (h *Hub) fill(c Call) Call {
 	return c
 }
 
-// stop ends c's write loop once: with a close frame when code is set, and
-// cutting the connection at once when abrupt (a write may be blocked).
-func (c *client) stop(code int, reason string, abrupt bool) {
-	c.once.Do(func() {
-		c.code, c.reason = code, reason
-		close(c.done)
-		if abrupt {
-			c.conn.Close()
-		}
-	})
+// enqueue queues pm (nil: a ping) for c and starts c's writer if none
+// runs. It reports false when c's queue is full; a ping is then dropped.
+func (c *client) enqueue(h *Hub, pm *websocket.PreparedMessage) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return true // on its way out; its reader takes it off the stream
+	}
+	if len(c.queue) >= h.opts.SendBuffer {
+		return pm == nil
+	}
+	c.queue = append(c.queue, pm)
+	c.startWriter(h)
+	return true
 }
 
-// writeLoop is the only writer of c's messages and pings; it closes the
-// connection when it returns, which ends readLoop.
-func (h *Hub) writeLoop(c *client) {
-	ping := time.NewTicker(h.opts.PingInterval)
-	defer ping.Stop()
-	defer c.conn.Close()
+// startWriter starts c's writer goroutine unless one runs; c.mu is held.
+func (c *client) startWriter(h *Hub) {
+	if c.writing {
+		return
+	}
+	c.writing = true
+	c.writers.Add(1)
+	go h.write(c)
+}
+
+// stop ends c's stream once: with a close frame when code is set (the
+// writer sends it, then closes the connection), and cutting the connection
+// at once when abrupt (a write may be blocked).
+func (c *client) stop(h *Hub, code int, reason string, abrupt bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.stopped {
+		return
+	}
+	c.stopped = true
+	c.queue = nil
+	c.code, c.reason = code, reason
+	if abrupt {
+		c.conn.Close()
+		return
+	}
+	c.startWriter(h)
+}
+
+// write is c's writer: it writes what is queued and returns when the
+// queue is empty. Once c is stopped it sends the close frame, if any, and
+// closes the connection, which ends the reader.
+func (h *Hub) write(c *client) {
+	defer c.writers.Done()
 	for {
-		select {
-		case pm := <-c.send:
-			if err := c.conn.SetWriteDeadline(time.Now().Add(h.opts.WriteWait)); err != nil {
-				return
-			}
-			if err := c.conn.WritePreparedMessage(pm); err != nil {
-				return
-			}
-		case <-ping.C:
-			if err := c.conn.WriteControl(websocket.PingMessage, nil, time.Now().Add(h.opts.WriteWait)); err != nil {
-				return
-			}
-		case <-c.done:
-			if c.code != 0 {
+		c.mu.Lock()
+		if c.stopped {
+			code, reason := c.code, c.reason
+			c.code = 0 // once
+			c.writing = false
+			c.mu.Unlock()
+			if code != 0 {
 				_ = c.conn.WriteControl(websocket.CloseMessage,
-					websocket.FormatCloseMessage(c.code, c.reason), time.Now().Add(closeWait))
+					websocket.FormatCloseMessage(code, reason), time.Now().Add(closeWait))
 			}
+			c.conn.Close()
+			return
+		}
+		if len(c.queue) == 0 {
+			c.writing = false
+			c.queue = nil // an idle socket holds no queue
+			c.mu.Unlock()
+			return
+		}
+		pm := c.queue[0]
+		c.queue[0] = nil
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+
+		deadline := time.Now().Add(h.opts.WriteWait)
+		var err error
+		if pm == nil {
+			err = c.conn.WriteControl(websocket.PingMessage, nil, deadline)
+		} else if err = c.conn.SetWriteDeadline(deadline); err == nil {
+			err = c.conn.WritePreparedMessage(pm)
+		}
+		if err != nil {
+			c.mu.Lock()
+			c.stopped, c.queue, c.writing = true, nil, false
+			c.mu.Unlock()
+			c.conn.Close() // ends the reader
 			return
 		}
 	}
@@ -424,7 +561,7 @@ func (h *Hub) readLoop(c *client) {
 		return c.conn.SetReadDeadline(time.Now().Add(h.opts.PongWait))
 	})
 	for {
-		if _, _, err := c.conn.ReadMessage(); err != nil {
+		if _, _, err := c.conn.NextReader(); err != nil {
 			return
 		}
 	}

@@ -10,9 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +25,23 @@ type fakeSource struct {
 	screens  map[string][2][]string // screen → counters, services
 	calls    []Call
 	waiting  []ServiceWaiting
+	tickers  map[string]string
 	snapshot error
+}
+
+func (f *fakeSource) Ticker(screen string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.tickers[screen]
+}
+
+func (f *fakeSource) setTicker(screen, text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.tickers == nil {
+		f.tickers = map[string]string{}
+	}
+	f.tickers[screen] = text
 }
 
 func (f *fakeSource) Snapshot(string) ([]Call, []ServiceWaiting, error) {
@@ -37,6 +53,9 @@ func (f *fakeSource) Snapshot(string) ([]Call, []ServiceWaiting, error) {
 func (f *fakeSource) ScreenExists(screen string) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if id, ok := CounterOf(screen); ok {
+		return id == "q1" || id == "q2"
+	}
 	_, ok := f.screens[screen]
 	return ok
 }
@@ -60,16 +79,9 @@ func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard
 
 // serve starts h behind a real HTTP server with the daemon's route.
 func serve(t *testing.T, h *Hub) *httptest.Server {
-	return serveCounting(t, h, new(atomic.Int64))
-}
-
-// serveCounting is serve that also counts the ServeWS calls still running.
-func serveCounting(t *testing.T, h *Hub, running *atomic.Int64) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /ws/display/{screen}", func(w http.ResponseWriter, r *http.Request) {
-		running.Add(1)
-		defer running.Add(-1)
 		h.ServeWS(w, r, r.PathValue("screen"))
 	})
 	srv := httptest.NewServer(mux)
@@ -189,7 +201,7 @@ func TestWireFormat(t *testing.T) {
 		publish func()
 		want    string
 	}{
-		{"snapshot", func() {}, `{"type":"snapshot","seq":0,"calls":[],"waiting":[]}`},
+		{"snapshot", func() {}, `{"type":"snapshot","seq":0,"calls":[],"waiting":[],"ticker":""}`},
 		{"call", func() {
 			c := call("1023", "q5", "s1")
 			c.Announcement = "Xin mời số 1023"
@@ -199,6 +211,9 @@ func TestWireFormat(t *testing.T) {
 		{"waiting", func() {
 			h.PublishWaiting([]ServiceWaiting{{ID: "s1", Waiting: 4, EstimatedWaitS: 720}})
 		}, `{"type":"waiting","seq":2,"services":[{"id":"s1","waiting":4,"estimated_wait_s":720}]}`},
+		{"ticker", func() {
+			h.PublishTicker("lobby", "Nghỉ trưa 11:30–13:30")
+		}, `{"type":"ticker","seq":3,"text":"Nghỉ trưa 11:30–13:30"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -281,8 +296,7 @@ func TestSlowClientDropped(t *testing.T) {
 	const n, window = 1000, 16 // window < SendBuffer: the fast socket never falls that far behind
 	src := newSource()
 	h := NewHub(src, Options{Logger: quietLogger(), SendBuffer: 32})
-	var running atomic.Int64
-	srv := serveCounting(t, h, &running)
+	srv := serve(t, h)
 
 	slow, _, err := slowDialer.Dial(wsURL(srv, "lobby"), nil)
 	if err != nil {
@@ -340,7 +354,7 @@ func TestSlowClientDropped(t *testing.T) {
 	}
 	waitFor(t, "the slow socket to be dropped", func() bool { return h.Clients() == 1 })
 	// The hub cut the slow socket and its goroutines ended; the fast one is served.
-	waitFor(t, "the slow socket's handler to return", func() bool { return running.Load() == 1 })
+	waitFor(t, "the slow socket's goroutines to end", func() bool { return h.live.Load() == 1 })
 	// (Reading what is still in flight to the slow socket would take long
 	// through its tiny receive window, so the test stops here.)
 }
@@ -529,4 +543,94 @@ func TestMessageDecodesAllTypes(t *testing.T) {
 	if m.Type != TypeCall || m.Seq != 7 || m.Ticket != "A001" || m.Counter.Number != 1 || !m.Recall {
 		t.Errorf("got %+v", m)
 	}
+}
+
+func TestTicker(t *testing.T) {
+	src := newSource()
+	src.setTicker("lobby", "Chào mừng")
+	h := NewHub(src, Options{Logger: quietLogger()})
+	srv := serve(t, h)
+	lobby := dial(t, srv, "lobby")
+	q1 := dial(t, srv, "q1")
+	if m := read(t, lobby); m.Type != TypeSnapshot || m.Ticker != "Chào mừng" {
+		t.Fatalf("lobby snapshot: got %+v, want ticker Chào mừng", m)
+	}
+	if m := read(t, q1); m.Ticker != "" {
+		t.Fatalf("q1 snapshot: got ticker %q, want none", m.Ticker)
+	}
+	h.PublishCall(call("1", "q1", "s1")) // seq 1 on both
+	src.setTicker("lobby", "Nghỉ trưa")
+	h.PublishTicker("lobby", "Nghỉ trưa")
+	h.PublishTicker("nowhere", "x") // no stream: nothing happens
+	h.PublishCall(call("2", "q1", "s1"))
+	for _, want := range []string{"call:1:1", "ticker:2:Nghỉ trưa", "call:3:2"} {
+		m := read(t, lobby)
+		if got := fmt.Sprintf("%s:%d:%s", m.Type, m.Seq, m.Ticket+m.Text); got != want {
+			t.Errorf("lobby: got %s, want %s", got, want)
+		}
+	}
+	// the ticker went to the lobby only: q1's seq did not move
+	for _, want := range []string{"call:1:1", "call:2:2"} {
+		m := read(t, q1)
+		if got := fmt.Sprintf("%s:%d:%s", m.Type, m.Seq, m.Ticket+m.Text); got != want {
+			t.Errorf("q1: got %s, want %s", got, want)
+		}
+	}
+	// a new socket gets the new text and the seq so far
+	if m := read(t, dial(t, srv, "lobby")); m.Seq != 3 || m.Ticker != "Nghỉ trưa" {
+		t.Errorf("new lobby snapshot: got seq %d ticker %q, want 3 and Nghỉ trưa", m.Seq, m.Ticker)
+	}
+}
+
+// TestCounterScreen: "counter:<id>" is a stream of its own that shows only
+// that counter, even when the Source's Filter answers "all counters".
+func TestCounterScreen(t *testing.T) {
+	src := newSource()
+	src.calls = []Call{call("1001", "q1", "s1"), call("2001", "q2", "s2")}
+	h := NewHub(src, Options{Logger: quietLogger()})
+	srv := serve(t, h)
+	if got := CounterScreen("q1"); got != "counter:q1" {
+		t.Fatalf("CounterScreen = %q", got)
+	}
+	for _, s := range []string{"counter:", "lobby", "counterq1"} {
+		if _, ok := CounterOf(s); ok {
+			t.Errorf("CounterOf(%q): got a counter", s)
+		}
+	}
+	conn := dial(t, srv, "counter:q1")
+	if m := read(t, conn); len(m.Calls) != 1 || m.Calls[0].Ticket != "1001" || m.Seq != 0 {
+		t.Fatalf("counter snapshot: got %+v, want q1's call only", m)
+	}
+	h.PublishCall(call("2002", "q2", "s2"))
+	h.PublishCall(call("1002", "q1", "s1"))
+	if m := read(t, conn); m.Type != TypeCall || m.Seq != 1 || m.Ticket != "1002" {
+		t.Errorf("counter screen: got %s seq %d ticket %s, want call seq 1 ticket 1002", m.Type, m.Seq, m.Ticket)
+	}
+	_, resp, err := websocket.DefaultDialer.Dial(wsURL(srv, "counter:q9"), nil)
+	if err == nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown counter screen: got %v, want 404", err)
+	}
+}
+
+// TestIdleSocketOneGoroutine: an idle socket costs the hub one goroutine
+// (its reader); writers run only while there is something to send, and the
+// HTTP handler has returned.
+func TestIdleSocketOneGoroutine(t *testing.T) {
+	const n = 50
+	h := NewHub(newSource(), Options{Logger: quietLogger()})
+	srv := serve(t, h)
+	read(t, dial(t, srv, "lobby")) // the server's own goroutines are up
+	base := runtime.NumGoroutine()
+	conns := make([]*websocket.Conn, n)
+	for i := range conns {
+		conns[i] = dial(t, srv, "lobby")
+		read(t, conns[i])
+	}
+	h.PublishCall(call("1", "q1", "s1"))
+	for _, c := range conns {
+		read(t, c)
+	}
+	waitFor(t, fmt.Sprintf("at most one goroutine per socket (base %d, now %d)", base, runtime.NumGoroutine()), func() bool {
+		return runtime.NumGoroutine()-base <= n
+	})
 }

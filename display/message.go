@@ -10,6 +10,7 @@ const (
 	TypeSnapshot = "snapshot"
 	TypeCall     = "call"
 	TypeWaiting  = "waiting"
+	TypeTicker   = "ticker"
 )
 
 // Counter is the counter a ticket is called to.
@@ -55,6 +56,8 @@ type Message struct {
 	Calls    []Call           `json:"calls,omitempty"`
 	Waiting  []ServiceWaiting `json:"waiting,omitempty"`
 	Services []ServiceWaiting `json:"services,omitempty"`
+	Ticker   string           `json:"ticker,omitempty"` // snapshot: the ticker text
+	Text     string           `json:"text,omitempty"`   // ticker: the new text
 	Call
 }
 
@@ -66,6 +69,7 @@ type (
 		Seq     int64            `json:"seq"`
 		Calls   []Call           `json:"calls"`
 		Waiting []ServiceWaiting `json:"waiting"`
+		Ticker  string           `json:"ticker"`
 	}
 	callMsg struct {
 		Type string `json:"type"`
@@ -77,16 +81,21 @@ type (
 		Seq      int64            `json:"seq"`
 		Services []ServiceWaiting `json:"services"`
 	}
+	tickerMsg struct {
+		Type string `json:"type"`
+		Seq  int64  `json:"seq"`
+		Text string `json:"text"`
+	}
 )
 
-func encodeSnapshot(seq int64, calls []Call, waiting []ServiceWaiting) ([]byte, error) {
+func encodeSnapshot(seq int64, calls []Call, waiting []ServiceWaiting, ticker string) ([]byte, error) {
 	if calls == nil {
 		calls = []Call{}
 	}
 	if waiting == nil {
 		waiting = []ServiceWaiting{}
 	}
-	return json.Marshal(snapshotMsg{Type: TypeSnapshot, Seq: seq, Calls: calls, Waiting: waiting})
+	return json.Marshal(snapshotMsg{Type: TypeSnapshot, Seq: seq, Calls: calls, Waiting: waiting, Ticker: ticker})
 }
 
 func encodeCall(seq int64, c Call) ([]byte, error) {
@@ -98,4 +107,8 @@ func encodeWaiting(seq int64, w []ServiceWaiting) ([]byte, error) {
 		w = []ServiceWaiting{}
 	}
 	return json.Marshal(waitingMsg{Type: TypeWaiting, Seq: seq, Services: w})
+}
+
+func encodeTicker(seq int64, text string) ([]byte, error) {
+	return json.Marshal(tickerMsg{Type: TypeTicker, Seq: seq, Text: text})
 }

@@ -1,6 +1,7 @@
 package display
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -61,7 +62,7 @@ func TestPageLinksServedAssets(t *testing.T) {
 	body := rec.Body.String()
 	srv := httptest.NewServer(Assets())
 	defer srv.Close()
-	for _, name := range []string{"display.js", "display.css"} {
+	for _, name := range []string{"chime.js", "display.js", "display.css"} {
 		url := assets.URL(name)
 		if !strings.Contains(body, url) {
 			t.Errorf("page does not link %s", url)
@@ -106,5 +107,81 @@ func TestAssets(t *testing.T) {
 				t.Errorf("content type: got %q, want %q", ct, tt.ctype)
 			}
 		})
+	}
+}
+
+func TestPageRepeat(t *testing.T) {
+	for _, tt := range []struct{ repeat, want int }{{0, 2}, {1, 1}, {3, 3}, {9, 5}} {
+		rec := httptest.NewRecorder()
+		PageWithOptions(rec, httptest.NewRequest(http.MethodGet, "/display/s", nil), "s", "", PageOptions{Repeat: tt.repeat})
+		if want := fmt.Sprintf(`data-repeat="%d"`, tt.want); !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("Repeat %d: page lacks %s", tt.repeat, want)
+		}
+	}
+	rec := httptest.NewRecorder()
+	Page(rec, httptest.NewRequest(http.MethodGet, "/display/s", nil), "s", "")
+	body := rec.Body.String()
+	for _, w := range []string{`data-repeat="2"`, `id="ticker"`, "Chạm để bật âm thanh"} {
+		if !strings.Contains(body, w) {
+			t.Errorf("lobby page lacks %q", w)
+		}
+	}
+}
+
+// TestCounterPage serves CounterPage as the daemon will, at
+// /counter-display/{counter}, and checks the page and the files it links.
+func TestCounterPage(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /counter-display/{counter}", func(w http.ResponseWriter, r *http.Request) {
+		id := r.PathValue("counter")
+		CounterPage(w, r, id, "Quầy 5 — Sở <Tư pháp>", 5)
+	})
+	mux.Handle("GET /display/assets/", http.StripPrefix("/display/assets/", Assets()))
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	get := func(path string) (*http.Response, string) {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	res, body := get("/counter-display/quay-5")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("counter page: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' ws://127.0.0.1:") {
+		t.Errorf("CSP %q does not allow the page's websocket", csp)
+	}
+	for _, w := range []string{
+		`data-counter="quay-5"`, `data-ws="/ws/counter/quay-5"`, "QUẦY 5", `id="ticket"`, ">—<",
+		"mất kết nối", "Quầy 5 — Sở &lt;Tư pháp&gt;", `lang="vi"`,
+	} {
+		if !strings.Contains(body, w) {
+			t.Errorf("counter page lacks %q", w)
+		}
+	}
+	if strings.Contains(body, "<Tư pháp>") {
+		t.Errorf("counter page holds the title unescaped")
+	}
+	for _, name := range []string{"chime.js", "counter.js", "counter.css"} {
+		u := assets.URL(name)
+		if !strings.Contains(body, u) {
+			t.Errorf("counter page does not link %s", u)
+			continue
+		}
+		if res, _ := get(u); res.StatusCode != 200 {
+			t.Errorf("%s: status %d", u, res.StatusCode)
+		}
+	}
+
+	rec := httptest.NewRecorder()
+	CounterPage(rec, httptest.NewRequest(http.MethodGet, "/counter-display/x", nil), `a"b<c>`, "", 7)
+	if b := rec.Body.String(); !strings.Contains(b, `/ws/counter/a%22b%3Cc%3E`) || strings.Contains(b, `a"b<c>`) {
+		t.Errorf("counter id not escaped:\n%s", b)
 	}
 }

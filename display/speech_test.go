@@ -1,6 +1,8 @@
 package display
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
@@ -117,5 +119,140 @@ func TestAnnounce(t *testing.T) {
 				t.Errorf("Announce(%q, %q, %d) = %q, want %q", tt.template, tt.number, tt.counter, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestNumberWordsTicketRange is the table of the numbers a ticket or a
+// counter can carry, 0 to 9999, with the readings DOMAIN.md asks for: "mốt"
+// for 1 after "mươi", "tư" for 4 after "mươi", "lăm" for 5 after
+// "mười"/"mươi", "linh" (default) or "lẻ" for an empty tens place, "nghìn"
+// (default) or "ngàn", and "không trăm" once a thousand has been read.
+func TestNumberWordsTicketRange(t *testing.T) {
+	def, le, ngan, both := Variant{}, Variant{Le: true}, Variant{Ngan: true}, Variant{Le: true, Ngan: true}
+	tests := []struct {
+		n    int
+		v    Variant
+		want string
+	}{
+		{0, def, "không"},
+		{1, def, "một"},
+		{2, def, "hai"},
+		{4, def, "bốn"},
+		{5, def, "năm"},
+		{9, def, "chín"},
+		{10, def, "mười"},
+		{11, def, "mười một"},
+		{14, def, "mười bốn"},
+		{15, def, "mười lăm"},
+		{19, def, "mười chín"},
+		{20, def, "hai mươi"},
+		{21, def, "hai mươi mốt"},
+		{24, def, "hai mươi tư"},
+		{25, def, "hai mươi lăm"},
+		{31, def, "ba mươi mốt"},
+		{44, def, "bốn mươi tư"},
+		{50, def, "năm mươi"},
+		{55, def, "năm mươi lăm"},
+		{100, def, "một trăm"},
+		{101, def, "một trăm linh một"},
+		{101, le, "một trăm lẻ một"},
+		{104, def, "một trăm linh bốn"},
+		{104, le, "một trăm lẻ bốn"},
+		{105, def, "một trăm linh năm"},
+		{105, le, "một trăm lẻ năm"},
+		{110, def, "một trăm mười"},
+		{110, le, "một trăm mười"}, // "lẻ" only for an empty tens place
+		{111, def, "một trăm mười một"},
+		{114, def, "một trăm mười bốn"},
+		{115, def, "một trăm mười lăm"},
+		{121, def, "một trăm hai mươi mốt"},
+		{124, def, "một trăm hai mươi tư"},
+		{125, def, "một trăm hai mươi lăm"},
+		{200, def, "hai trăm"},
+		{505, def, "năm trăm linh năm"},
+		{999, def, "chín trăm chín mươi chín"},
+		{1000, def, "một nghìn"},
+		{1000, ngan, "một ngàn"},
+		{1001, def, "một nghìn không trăm linh một"},
+		{1001, both, "một ngàn không trăm lẻ một"},
+		{1005, def, "một nghìn không trăm linh năm"},
+		{1005, le, "một nghìn không trăm lẻ năm"},
+		{1010, def, "một nghìn không trăm mười"},
+		{1014, def, "một nghìn không trăm mười bốn"},
+		{1015, def, "một nghìn không trăm mười lăm"},
+		{1021, def, "một nghìn không trăm hai mươi mốt"},
+		{1023, def, "một nghìn không trăm hai mươi ba"},
+		{1024, def, "một nghìn không trăm hai mươi tư"},
+		{1024, ngan, "một ngàn không trăm hai mươi tư"},
+		{1100, def, "một nghìn một trăm"},
+		{1105, def, "một nghìn một trăm linh năm"},
+		{2005, def, "hai nghìn không trăm linh năm"},
+		{2005, both, "hai ngàn không trăm lẻ năm"},
+		{2024, def, "hai nghìn không trăm hai mươi tư"},
+		{2025, def, "hai nghìn không trăm hai mươi lăm"},
+		{3050, def, "ba nghìn không trăm năm mươi"},
+		{4004, def, "bốn nghìn không trăm linh bốn"},
+		{5555, def, "năm nghìn năm trăm năm mươi lăm"},
+		{7001, ngan, "bảy ngàn không trăm linh một"},
+		{9999, def, "chín nghìn chín trăm chín mươi chín"},
+		{9999, ngan, "chín ngàn chín trăm chín mươi chín"},
+	}
+	for _, tt := range tests {
+		if got := NumberWords(tt.n, tt.v); got != tt.want {
+			t.Errorf("NumberWords(%d, %+v) = %q, want %q", tt.n, tt.v, got, tt.want)
+		}
+		// a ticket of the same digits reads the same
+		if got := SpeakTicket(strconv.Itoa(tt.n), tt.v); got != tt.want {
+			t.Errorf("SpeakTicket(%q, %+v) = %q, want %q", strconv.Itoa(tt.n), tt.v, got, tt.want)
+		}
+	}
+}
+
+// TestNumberWordsRules checks the rules on every number 0…9999.
+func TestNumberWordsRules(t *testing.T) {
+	bad := []string{"mươi một", "mươi bốn", "mươi năm", "mười năm", "mười mốt", "mười tư", "linh mốt", "linh tư", "linh lăm", "trăm lăm", "không trăm không"}
+	for n := 0; n <= 9999; n++ {
+		got := " " + NumberWords(n, Variant{}) + " "
+		for _, b := range bad {
+			if strings.Contains(got, " "+b+" ") {
+				t.Errorf("NumberWords(%d) = %q: contains %q", n, got, b)
+			}
+		}
+		t10, u := n/10%10, n%10
+		wantLinh := n >= 100 && t10 == 0 && u != 0
+		if strings.Contains(got, " linh ") != wantLinh {
+			t.Errorf("NumberWords(%d) = %q: linh %v, want %v", n, got, !wantLinh, wantLinh)
+		}
+		wantKhongTram := n >= 1000 && n/100%10 == 0 && n%100 != 0
+		if strings.Contains(got, " không trăm ") != wantKhongTram {
+			t.Errorf("NumberWords(%d) = %q: không trăm %v, want %v", n, got, !wantKhongTram, wantKhongTram)
+		}
+		le := NumberWords(n, Variant{Le: true, Ngan: true})
+		if want := strings.TrimSpace(strings.NewReplacer(" linh ", " lẻ ", " nghìn ", " ngàn ").Replace(got)); le != want {
+			t.Errorf("NumberWords(%d, lẻ ngàn) = %q, want %q", n, le, want)
+		}
+	}
+}
+
+func TestAnnounceTemplates(t *testing.T) {
+	tests := []struct {
+		template, number string
+		counter          int
+		v                Variant
+		want             string
+	}{
+		{"", "A001", 1, Variant{}, "Xin mời công dân có số thứ tự a một đến quầy số một"},
+		{DefaultTemplate, "1024", 21, Variant{}, "Xin mời công dân có số thứ tự một nghìn không trăm hai mươi tư đến quầy số hai mươi mốt"},
+		{"", "B015", 24, Variant{}, "Xin mời công dân có số thứ tự bê mười lăm đến quầy số hai mươi tư"},
+		{"", "C105", 15, Variant{Le: true}, "Xin mời công dân có số thứ tự xê một trăm lẻ năm đến quầy số mười lăm"},
+		{"Kính mời {số} đến quầy {quầy}", "C1005", 10, Variant{Le: true, Ngan: true}, "Kính mời xê một ngàn không trăm lẻ năm đến quầy mười"},
+		{"Xin mời số thứ tự {số} đến quầy số {quầy}. Nhắc lại: số {số}", "D2005", 3, Variant{}, "Xin mời số thứ tự dê hai nghìn không trăm linh năm đến quầy số ba. Nhắc lại: số dê hai nghìn không trăm linh năm"},
+		{"Mời {số}", "AB-0025", 0, Variant{}, "Mời a bê hai mươi lăm"},
+		{"   ", "0110", 4, Variant{}, "Xin mời công dân có số thứ tự một trăm mười đến quầy số bốn"},
+	}
+	for _, tt := range tests {
+		if got := Announce(tt.template, tt.number, tt.counter, tt.v); got != tt.want {
+			t.Errorf("Announce(%q, %q, %d, %+v)\n got %q\nwant %q", tt.template, tt.number, tt.counter, tt.v, got, tt.want)
+		}
 	}
 }

@@ -212,7 +212,7 @@ func (a *App) handleDisplayPage(w http.ResponseWriter, r *http.Request) {
 	if sc.Name != "" {
 		title += " — " + sc.Name
 	}
-	display.Page(w, r, id, title)
+	display.PageWithOptions(w, r, id, title, display.PageOptions{Repeat: a.Cfg.Voice.Repeat})
 }
 
 // publicTicket is all a ticket's public page shows: no personal data

@@ -64,7 +64,5 @@ func (a *App) handleSetTicker(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 // publishTicker sends a screen's new ticker to the screens showing it.
 func (a *App) publishTicker(screen, text string) {
-	if p, ok := any(a.Hub).(interface{ PublishTicker(screen, text string) }); ok {
-		p.PublishTicker(screen, text)
-	}
+	a.Hub.PublishTicker(screen, text)
 }

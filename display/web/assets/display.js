@@ -99,6 +99,13 @@
   }
 
   function render(fresh) {
+    renderCalls(fresh);
+    renderWaiting();
+  }
+
+  // renderCalls redraws the calls only: a waiting update must not restart
+  // (or cut short) the blinking of the newest call.
+  function renderCalls(fresh) {
     var latestBox = $('latest');
     $('latest-ticket').textContent = latest ? latest.ticket : '—';
     $('latest-counter').textContent = latest ? 'Quầy ' + latest.counter.number : '';
@@ -130,12 +137,17 @@
       li.appendChild(el('span', 'where', '→ Quầy ' + c.counter.number + (c.recall ? ' (gọi lại)' : '')));
       ol.appendChild(li);
     });
+  }
 
+  function renderWaiting() {
     var ul = $('waiting');
     ul.textContent = '';
     var ws = Object.keys(waiting).map(function (id) { return waiting[id]; });
     ws.forEach(function (w) { w.label = w.name || serviceNames[w.id] || w.id; });
-    ws.sort(function (a, b) { return a.label.localeCompare(b.label, 'vi'); });
+    // services with people waiting first, each group by name
+    ws.sort(function (a, b) {
+      return ((b.waiting > 0) - (a.waiting > 0)) || a.label.localeCompare(b.label, 'vi');
+    });
     ws.forEach(function (w) {
       var li = el('li');
       var left = el('span', 'name', w.label);
@@ -145,18 +157,53 @@
       li.appendChild(el('span', 'count', formatCount(w.waiting || 0)));
       ul.appendChild(li);
     });
+    fitWaiting();
   }
 
-  // ---- voice: one announcement after another, each read twice ----
+  // fitWaiting hides the rows that do not fit whole: no row cut in half.
+  function fitWaiting() {
+    var ul = $('waiting');
+    var box = ul.parentNode;
+    var rows = ul.children;
+    var i;
+    for (i = 0; i < rows.length; i++) rows[i].hidden = false;
+    var limit = box.getBoundingClientRect().bottom;
+    for (i = 0; i < rows.length; i++) {
+      if (rows[i].getBoundingClientRect().bottom > limit + 1) rows[i].hidden = true;
+    }
+  }
 
+  // ---- voice: strictly one announcement after another ----
+  //
+  // Each call is a chime, then its announcement (the server fills the
+  // template) read data-repeat times (default 2); the next one waits for
+  // the end of the last, never cutting it off. The voice is the screen's own vi-VN speech
+  // synthesis when it has one, else WAV audio the server renders
+  // (/api/v1/announce.wav, 404 when it cannot), else the chime and the
+  // call on screen alone. The queue is open to tests and to the console as
+  // window.motcuaAnnouncements.
+
+  var audio = window.motcuaAudio;
   var speech = window.speechSynthesis || null;
-  var voice = null;
-  var sayQueue = [];
-  var speaking = false;
-  var MAX_QUEUE = 20;
+  // How many times each announcement is read, from data-repeat (read at
+  // each call, so a test or the console may change it). On a backlog of
+  // three calls or more each is read once, so that the last in line is
+  // not kept waiting minutes.
+  function repeats() {
+    var n = Math.max(1, Math.min(5, parseInt(body.getAttribute('data-repeat'), 10) || 2));
+    return ann.queue.length >= 3 ? 1 : n;
+  }
+  var MAX_QUEUE = 8;    // pending: on a backlog the oldest calls are dropped
+  var MAX_SPOKEN = 50;  // kept for tests and the console, oldest dropped
+  var GAP = 600;        // ms of quiet between two readings
+  var WAV_RETRY = 10 * 60 * 1000; // after a 404 the server has no voice: ask again later
+  var ann = window.motcuaAnnouncements = { queue: [], spoken: [], speaking: null };
+  var busy = false;
+  var wavMissingUntil = 0;
+  var wavCache = []; // the last few decoded readings, newest last: a recall is instant
 
-  function pickVoice() {
-    if (!speech) return;
+  function vietVoice() {
+    if (!speech || !speech.getVoices) return null;
     var vs = speech.getVoices() || [];
     var best = null;
     for (var i = 0; i < vs.length; i++) {
@@ -165,59 +212,189 @@
         if (!best || (vs[i].localService && !best.localService)) best = vs[i];
       }
     }
-    voice = best;
+    return best;
   }
 
   function announce(text) {
-    if (!speech || !text) return;
-    sayQueue.push(text, text);
-    while (sayQueue.length > MAX_QUEUE) sayQueue.shift(); // stale calls go first
+    if (!text) return;
+    if (ann.queue.indexOf(text) >= 0) return; // the same call already waits its turn
+    ann.queue.push(text);
+    while (ann.queue.length > MAX_QUEUE) ann.queue.shift();
+    if (audio.running() && !vietVoice()) wav(text); // ready by its turn
     pump();
   }
 
   function pump() {
-    if (speaking || sayQueue.length === 0) return;
-    if (!voice) pickVoice();
-    if (!voice) { sayQueue = []; return; } // no Vietnamese voice: stay silent
-    var text = sayQueue.shift();
-    var u = new SpeechSynthesisUtterance(text);
-    u.voice = voice;
-    u.lang = voice.lang;
-    u.rate = 0.9;
-    speaking = true;
-    var finished = false;
-    // Some engines never fire onend: do not let one stuck line block the rest.
-    var guard = setTimeout(function () { speech.cancel(); done(); }, 5000 + text.length * 150);
-    function done() {
-      if (finished) return;
-      finished = true;
+    if (busy || ann.queue.length === 0) return;
+    busy = true;
+    var text = ann.queue.shift();
+    ann.speaking = text;
+    console.info('motcua: announcement start: ' + text);
+    audio.chime(function () {
+      read(text, repeats(), function (how) {
+        ann.speaking = null;
+        ann.spoken.push(text);
+        if (ann.spoken.length > MAX_SPOKEN) ann.spoken.splice(0, ann.spoken.length - MAX_SPOKEN);
+        console.info('motcua: announcement end (' + how + '): ' + text);
+        setTimeout(function () { busy = false; pump(); }, GAP);
+      });
+    });
+  }
+
+  // read reads text n times with the best voice there is, then calls
+  // done(how) once: "speech", "server", or "none" (visual call only).
+  function read(text, n, done) {
+    var v = vietVoice();
+    if (v) { repeat(n, function (next) { speakOnce(text, v, next); }, function () { done('speech'); }); return; }
+    serverAudio(text, function (buf) {
+      if (!buf) { done('none'); return; }
+      repeat(n, function (next) { playOnce(buf, next); }, function () { done('server'); });
+    });
+  }
+
+  // repeat runs step n times, one after another, with a gap between.
+  function repeat(n, step, done) {
+    var i = 0;
+    (function one() {
+      if (i++ >= n) { done(); return; }
+      step(function () { if (i < n) setTimeout(one, GAP); else one(); });
+    })();
+  }
+
+  // once wraps a callback so that it runs at most once, and at the latest
+  // after ms: some speech engines never fire onend, and one stuck line
+  // must not block every later call.
+  function once(cb, ms, onTimeout) {
+    var fired = false;
+    var guard = setTimeout(function () { if (onTimeout) onTimeout(); fire(); }, ms);
+    function fire() {
+      if (fired) return;
+      fired = true;
       clearTimeout(guard);
-      setTimeout(function () { speaking = false; pump(); }, 700); // a breath between lines
+      cb.apply(null, arguments);
     }
-    u.onend = done;
+    return fire;
+  }
+
+  function speakOnce(text, v, next) {
+    var u = new SpeechSynthesisUtterance(text);
+    u.voice = v;
+    u.lang = v.lang;
+    u.rate = 0.9;
+    var fin = once(function () { u.onend = u.onerror = null; next(); }, 5000 + text.length * 150,
+      function () { speech.cancel(); });
+    u.onend = function () { fin(); };
     u.onerror = function (e) {
-      if (e && e.error === 'not-allowed') $('sound-hint').hidden = false;
-      done();
+      if (e && e.error === 'not-allowed') showHint(true);
+      fin();
     };
     speech.speak(u);
   }
 
-  if (speech) {
-    pickVoice();
-    if (speech.addEventListener) speech.addEventListener('voiceschanged', pickVoice);
-    else speech.onvoiceschanged = pickVoice;
+  // wav fetches and decodes the server's reading of text once; a call's
+  // audio is asked for as soon as the call arrives, so it is ready when its
+  // turn comes. The promise gives null when there is none.
+  function wav(text) {
+    for (var i = 0; i < wavCache.length; i++) {
+      if (wavCache[i].text === text) return wavCache[i].p;
+    }
+    var c = audio.audio();
+    if (!c || !window.fetch || Date.now() < wavMissingUntil) return Promise.resolve(null);
+    var entry = { text: text, p: null };
+    entry.p = fetch('/api/v1/announce.wav?text=' + encodeURIComponent(text), { credentials: 'same-origin' })
+      .then(function (r) {
+        if (r.status === 404) wavMissingUntil = Date.now() + WAV_RETRY;
+        if (!r.ok) throw new Error('announce.wav: ' + r.status);
+        return r.arrayBuffer();
+      })
+      .then(function (b) { return new Promise(function (res, rej) { c.decodeAudioData(b, res, rej); }); })
+      .then(null, function () {
+        var i = wavCache.indexOf(entry);
+        if (i >= 0) wavCache.splice(i, 1); // ask again for the next call
+        return null;
+      });
+    wavCache.push(entry);
+    if (wavCache.length > 6) wavCache.shift(); // about 1 MB a decoded reading
+    return entry.p;
   }
 
-  // A browser that refuses speech before a user gesture is unlocked by one touch.
-  var unlocked = false;
+  function serverAudio(text, cb) {
+    if (!audio.running()) { cb(null); return; } // nobody would hear it
+    wav(text).then(once(cb, 10000));
+  }
+
+  function playOnce(buf, next) {
+    var c = audio.audio();
+    var src;
+    var fin = once(function () {
+      if (src) { src.onended = null; try { src.disconnect(); } catch (e) { /* gone */ } }
+      next();
+    }, buf.duration * 1000 + 2000);
+    try {
+      src = c.createBufferSource();
+      src.buffer = buf;
+      src.connect(c.destination);
+      src.onended = function () { fin(); };
+      src.start();
+    } catch (e) { fin(); }
+  }
+
+  // ---- autoplay ----
+  //
+  // A kiosk Chromium started with --autoplay-policy=no-user-gesture-required
+  // plays at once. Any other browser keeps audio off until a touch: the
+  // page then asks for one ("Chạm để bật âm thanh") and meanwhile still
+  // shows every call and moves its queue along.
+
+  function showHint(show) { $('sound-hint').hidden = !show; }
+
   function unlock() {
-    if (unlocked && $('sound-hint').hidden) return;
-    unlocked = true;
-    $('sound-hint').hidden = true;
-    if (speech) speech.speak(new SpeechSynthesisUtterance(''));
-    pump();
+    audio.unlock();
+    if (speech && !speech.speaking && !speech.pending) speech.speak(new SpeechSynthesisUtterance(''));
+    setTimeout(function () { showHint(!audio.running() && !!audio.audio()); }, 300);
   }
   ['click', 'touchstart', 'keydown'].forEach(function (t) { document.addEventListener(t, unlock); });
+
+  var actx = audio.audio();
+  if (actx) {
+    actx.onstatechange = function () { if (audio.running()) showHint(false); };
+    setTimeout(function () { if (!audio.running()) showHint(true); }, 1500);
+  }
+  if (speech && speech.getVoices) speech.getVoices(); // starts loading the voices list
+
+  // ---- ticker: the center's announcement line along the bottom ----
+
+  var tickerText = '';
+
+  function setTicker(text) {
+    text = String(text || '').replace(/\s+/g, ' ').trim();
+    if (text === tickerText) return;
+    tickerText = text;
+    $('ticker-text').textContent = text;
+    $('ticker').hidden = !text;
+    if (text) runTicker();
+    fitWaiting();
+  }
+
+  // runTicker scrolls the line at an even, slow pace whatever its length:
+  // about a twelfth of the screen's width a second.
+  function runTicker() {
+    var span = $('ticker-text');
+    var speed = Math.max(60, window.innerWidth / 12);
+    span.style.animationDuration = Math.max(6, span.offsetWidth / speed).toFixed(1) + 's';
+    // the first pass starts with the text already a third of the way in
+    span.style.animationDelay = (-$('ticker').clientWidth / 3 / speed).toFixed(1) + 's';
+    restartAnimation(span, 'run');
+  }
+
+  var resizeTimer = null;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      if (tickerText) runTicker();
+      fitWaiting();
+    }, 300);
+  });
 
   // ---- socket ----
 
@@ -274,6 +451,7 @@
       try { msg = JSON.parse(ev.data); } catch (e) { return; }
       if (msg.type === 'snapshot') {
         applySnapshot(msg);
+        setTicker(msg.ticker);
         lastSeq = msg.seq;
         backoff = BACKOFF_MIN;
         setOnline(true);
@@ -285,11 +463,13 @@
       lastSeq = msg.seq;
       if (msg.type === 'call') {
         applyCall(msg, true);
-        render(true);
+        renderCalls(true);
         announce(msg.announcement);
       } else if (msg.type === 'waiting') {
         applyWaiting(msg.services);
-        render(false);
+        renderWaiting();
+      } else if (msg.type === 'ticker') {
+        setTicker(msg.text);
       }
     };
     s.onclose = function () { drop(s); };

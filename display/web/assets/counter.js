@@ -7,8 +7,6 @@
   var body = document.body;
   var counterID = body.getAttribute('data-counter');
   var wsPath = body.getAttribute('data-ws');
-  var BACKOFF_MIN = 1000, BACKOFF_MAX = 30000; // ms
-  var OFFLINE_AFTER = 2000; // ms down before "mất kết nối" shows
 
   function $(id) { return document.getElementById(id); }
   function callTime(c) { var t = Date.parse(c.at); return isNaN(t) ? 0 : t; }
@@ -42,77 +40,15 @@
   ['click', 'touchstart', 'keydown'].forEach(function (t) { document.addEventListener(t, audio.unlock); });
   audio.audio();
 
-  // ---- socket ----
-
-  var sock = null;
-  var lastSeq = -1;
-  var backoff = BACKOFF_MIN;
-  var retryTimer = null;
-  var offlineTimer = null;
-
-  function setOnline(up) {
-    if (up) {
-      clearTimeout(offlineTimer);
-      offlineTimer = null;
-      $('offline').hidden = true;
-      return;
-    }
-    if (offlineTimer || !$('offline').hidden) return;
-    offlineTimer = setTimeout(function () {
-      offlineTimer = null;
-      $('offline').hidden = false;
-    }, OFFLINE_AFTER);
-  }
-
-  function scheduleReconnect() {
-    if (retryTimer) return;
-    var delay = backoff * (0.8 + Math.random() * 0.4);
-    backoff = Math.min(backoff * 2, BACKOFF_MAX);
-    retryTimer = setTimeout(function () { retryTimer = null; connect(); }, delay);
-  }
-
-  function drop(s) {
-    if (s !== sock) return;
-    sock = null;
-    try { s.close(); } catch (e) { /* already closing */ }
-    setOnline(false);
-    scheduleReconnect();
-  }
-
-  function connect() {
-    var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var s;
-    try {
-      s = new WebSocket(proto + location.host + wsPath);
-    } catch (e) {
-      setOnline(false);
-      scheduleReconnect();
-      return;
-    }
-    sock = s;
-    lastSeq = -1;
-    s.onmessage = function (ev) {
-      if (s !== sock) return;
-      var msg;
-      try { msg = JSON.parse(ev.data); } catch (e) { return; }
-      if (msg.type === 'snapshot') {
-        show(latestOf(msg.calls), false);
-        lastSeq = msg.seq;
-        backoff = BACKOFF_MIN;
-        setOnline(true);
-        return;
-      }
-      if (lastSeq < 0) return;
-      if (msg.seq !== lastSeq + 1) { drop(s); return; } // gap: resync
-      lastSeq = msg.seq;
-      if (msg.type === 'call' && ours(msg)) {
-        show(msg, true);
-        audio.chime();
-      }
-    };
-    s.onclose = function () { drop(s); };
-  }
+  // ---- socket (stream.js) ----
 
   show(null, false);
-  connect();
+  window.motcuaStream(wsPath, function (msg) {
+    show(latestOf(msg.calls), false);
+  }, function (msg) {
+    if (msg.type === 'call' && ours(msg)) {
+      show(msg, true);
+      audio.chime();
+    }
+  });
 })();

@@ -13,8 +13,6 @@
   var clockOffset = (Number(body.getAttribute('data-server-time')) || Date.now()) - Date.now();
 
   var MAX_RECENT = 6;
-  var BACKOFF_MIN = 1000, BACKOFF_MAX = 30000; // ms
-  var OFFLINE_AFTER = 2000; // ms down before the banner shows (a resync is not an outage)
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -396,86 +394,24 @@
     }, 300);
   });
 
-  // ---- socket ----
-
-  var sock = null;
-  var lastSeq = -1;
-  var backoff = BACKOFF_MIN;
-  var retryTimer = null;
-  var offlineTimer = null;
-
-  function setOnline(up) {
-    if (up) {
-      clearTimeout(offlineTimer);
-      offlineTimer = null;
-      $('offline').hidden = true;
-      return;
-    }
-    if (offlineTimer || !$('offline').hidden) return; // already counting or shown
-    offlineTimer = setTimeout(function () {
-      offlineTimer = null;
-      $('offline').hidden = false;
-    }, OFFLINE_AFTER);
-  }
-
-  function scheduleReconnect() {
-    if (retryTimer) return;
-    var delay = backoff * (0.8 + Math.random() * 0.4);
-    backoff = Math.min(backoff * 2, BACKOFF_MAX);
-    retryTimer = setTimeout(function () { retryTimer = null; connect(); }, delay);
-  }
-
-  function drop(s) {
-    if (s !== sock) return;
-    sock = null;
-    try { s.close(); } catch (e) { /* already closing */ }
-    setOnline(false);
-    scheduleReconnect();
-  }
-
-  function connect() {
-    var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var s;
-    try {
-      s = new WebSocket(proto + location.host + wsPath);
-    } catch (e) {
-      setOnline(false);
-      scheduleReconnect();
-      return;
-    }
-    sock = s;
-    lastSeq = -1;
-    s.onmessage = function (ev) {
-      if (s !== sock) return;
-      var msg;
-      try { msg = JSON.parse(ev.data); } catch (e) { return; }
-      if (msg.type === 'snapshot') {
-        applySnapshot(msg);
-        setTicker(msg.ticker);
-        lastSeq = msg.seq;
-        backoff = BACKOFF_MIN;
-        setOnline(true);
-        render(false);
-        return;
-      }
-      if (lastSeq < 0) return;
-      if (msg.seq !== lastSeq + 1) { drop(s); return; } // gap: resync
-      lastSeq = msg.seq;
-      if (msg.type === 'call') {
-        applyCall(msg, true);
-        renderCalls(true);
-        announce(msg.announcement);
-      } else if (msg.type === 'waiting') {
-        applyWaiting(msg.services);
-        renderWaiting();
-      } else if (msg.type === 'ticker') {
-        setTicker(msg.text);
-      }
-    };
-    s.onclose = function () { drop(s); };
-  }
+  // ---- socket (stream.js) ----
 
   tick();
   render(false);
-  connect();
+  window.motcuaStream(wsPath, function (msg) {
+    applySnapshot(msg);
+    setTicker(msg.ticker);
+    render(false);
+  }, function (msg) {
+    if (msg.type === 'call') {
+      applyCall(msg, true);
+      renderCalls(true);
+      announce(msg.announcement);
+    } else if (msg.type === 'waiting') {
+      applyWaiting(msg.services);
+      renderWaiting();
+    } else if (msg.type === 'ticker') {
+      setTicker(msg.text);
+    }
+  });
 })();

@@ -214,16 +214,12 @@ func (a *App) handleIssue(w http.ResponseWriter, r *http.Request, p *auth.Princi
 		a.writeError(w, r, apperr.New(apperr.Invalid, "service-missing", "Hãy chọn dịch vụ", "field service is required"))
 		return
 	}
-	if p.Role == auth.RoleKiosk && p.Place != "" {
-		if b.Kiosk != "" && b.Kiosk != p.Place {
-			a.writeError(w, r, apperr.New(apperr.Forbidden, "other-kiosk", "Thiết bị này không phải là kiosk đó", "credential is bound to kiosk %s", p.Place))
-			return
-		}
-		b.Kiosk = p.Place
+	if p.Role == auth.RoleKiosk && b.Kiosk == "" {
+		b.Kiosk = p.Place // a kiosk's own credential implies the kiosk
 	}
 	if b.Kiosk != "" {
-		if _, ok := a.Cfg.Kiosk(b.Kiosk); !ok {
-			a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", b.Kiosk))
+		if err := a.place(p, placeKiosk, b.Kiosk); err != nil {
+			a.writeError(w, r, err)
 			return
 		}
 		// A kiosk whose printer cannot print hands out no numbers: the
@@ -334,13 +330,8 @@ type counterBody struct {
 
 func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id, action := r.PathValue("id"), r.PathValue("action")
-	if _, ok := a.Cfg.Counter(id); !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "counter-not-found", "Không có quầy này", "no counter %q", id))
-		return
-	}
-	// An official (or counter PC) bound to a counter acts on that counter only.
-	if p.Role == auth.RoleOfficial && p.Place != "" && p.Place != id {
-		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-counter", "Bạn chỉ được thao tác trên quầy của mình", "credential is bound to counter %s", p.Place))
+	if err := a.place(p, placeCounter, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	var b counterBody
@@ -497,19 +488,11 @@ type pairingBody struct {
 	Place string `json:"place"`
 }
 
+// placeExists reports whether a device of role (kiosk, display, official
+// for a counter PC) has a configured place called place.
 func (a *App) placeExists(role, place string) bool {
-	switch role {
-	case auth.RoleKiosk:
-		_, ok := a.Cfg.Kiosk(place)
-		return ok
-	case auth.RoleDisplay:
-		_, ok := a.Cfg.Screen(place)
-		return ok
-	case auth.RoleOfficial:
-		_, ok := a.Cfg.Counter(place)
-		return ok
-	}
-	return false
+	kind := map[string]string{auth.RoleKiosk: placeKiosk, auth.RoleDisplay: placeScreen, auth.RoleOfficial: placeCounter}[role]
+	return kind != "" && a.place(nil, kind, place) == nil
 }
 
 func (a *App) handleCreatePairing(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
@@ -567,8 +550,12 @@ func (a *App) handlePair(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) handleDisplayWS(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	screen := r.PathValue("screen")
-	if p.Role == auth.RoleDisplay && p.Place != "" && p.Place != screen {
-		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-screen", "Thiết bị này không phải là màn hình đó", "credential is bound to screen %s", p.Place))
+	kind, id := placeScreen, screen
+	if c, ok := strings.CutPrefix(screen, display.CounterScreenPrefix); ok {
+		kind, id = placeCounter, c // the stream of one counter's screen
+	}
+	if err := a.place(p, kind, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	a.Hub.ServeWS(w, r, screen)
@@ -576,14 +563,9 @@ func (a *App) handleDisplayWS(w http.ResponseWriter, r *http.Request, p *auth.Pr
 
 func (a *App) handleCounterWS(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id := r.PathValue("counter")
-	if _, ok := a.Cfg.Counter(id); !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "counter-not-found", "Không có quầy này", "no counter %q", id))
-		return
-	}
-	// a screen paired to a lobby place may also show a counter's number; a
-	// counter PC's credential only its own counter
-	if p.Role == auth.RoleOfficial && p.Place != "" && p.Place != id {
-		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-counter", "Thiết bị này thuộc quầy khác", "credential is bound to counter %s", p.Place))
+	// any screen may show a counter's number; a counter PC only its own
+	if err := a.place(p, placeCounter, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	a.Hub.ServeWS(w, r, "counter:"+id)

@@ -92,8 +92,8 @@ func (a *App) handlePriorities(w http.ResponseWriter, r *http.Request, _ *auth.P
 // failures are rate-limited like sign-ins.
 func (a *App) handleKioskUnlock(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id := r.PathValue("kiosk")
-	if _, ok := a.Cfg.Kiosk(id); !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", id))
+	if err := a.place(p, placeKiosk, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	var b struct {

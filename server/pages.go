@@ -194,8 +194,8 @@ func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) handleKioskPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("kiosk")
-	if _, ok := a.Cfg.Kiosk(id); !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", id))
+	if err := a.place(nil, placeKiosk, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	kiosk.Page(w, r, id, a.Cfg.Center.Name)
@@ -203,11 +203,11 @@ func (a *App) handleKioskPage(w http.ResponseWriter, r *http.Request) {
 
 func (a *App) handleDisplayPage(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("screen")
-	sc, ok := a.Cfg.Screen(id)
-	if !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "screen-not-found", "Không có màn hình này", "no screen %q", id))
+	if err := a.place(nil, placeScreen, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
+	sc, _ := a.Cfg.Screen(id)
 	title := a.Cfg.Center.Name
 	if sc.Name != "" {
 		title += " — " + sc.Name

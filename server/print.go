@@ -222,12 +222,8 @@ func (a *App) handleReprint(w http.ResponseWriter, r *http.Request, p *auth.Prin
 // handleKioskStatus tells a kiosk page whether to offer tickets.
 func (a *App) handleKioskStatus(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	id := r.PathValue("kiosk")
-	if _, ok := a.Cfg.Kiosk(id); !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "kiosk-not-found", "Không có kiosk này", "no kiosk %q", id))
-		return
-	}
-	if p.Role == auth.RoleKiosk && p.Place != "" && p.Place != id {
-		a.writeError(w, r, apperr.New(apperr.Forbidden, "other-kiosk", "Thiết bị này không phải là kiosk đó", "credential is bound to kiosk %s", p.Place))
+	if err := a.place(p, placeKiosk, id); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	// asked every few seconds by the kiosk page: read the printer now, so

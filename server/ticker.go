@@ -36,8 +36,8 @@ func (a *App) ticker(screen string) string {
 // showing it change at once.
 func (a *App) handleSetTicker(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	screen := r.PathValue("screen")
-	if _, ok := a.Cfg.Screen(screen); !ok {
-		a.writeError(w, r, apperr.New(apperr.NotFound, "screen-not-found", "Không có màn hình này", "no screen %q", screen))
+	if err := a.place(p, placeScreen, screen); err != nil {
+		a.writeError(w, r, err)
 		return
 	}
 	var b struct {

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/motcua/motcua/server/webasset"
+	"github.com/motcua/motcua/display/webasset"
 )
 
 // Source answers the hub's questions about screens; the server implements

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/motcua/motcua/server/webasset"
+	"github.com/motcua/motcua/display/webasset"
 )
 
 // AssetsPrefix is where Assets expects to be mounted.

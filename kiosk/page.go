@@ -11,7 +11,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/motcua/motcua/server/webasset"
+	"github.com/motcua/motcua/display/webasset"
 )
 
 // AssetsPrefix is where Assets expects to be mounted.

@@ -12,9 +12,9 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/motcua/motcua/display/webasset"
 	"github.com/motcua/motcua/server/apperr"
 	"github.com/motcua/motcua/server/queue"
-	"github.com/motcua/motcua/server/webasset"
 )
 
 // The ticket page's script and style, served under hashed URLs.

@@ -17,6 +17,7 @@ type Config struct {
 	Priorities  []Priority   `toml:"priority"`
 	Staff       []Staff      `toml:"staff"`
 	Voice       Voice        `toml:"voice"`
+	Alerts      Alerts       `toml:"alerts"`
 }
 
 // Voice is how the lobby screens call numbers aloud.
@@ -78,6 +79,10 @@ type Queue struct {
 	OfficialsMayCallSpecific bool `toml:"officials_may_call_specific"`
 	// RatingWindowS is how long after finish a rating is accepted, default 60.
 	RatingWindowS int `toml:"rating_window_s"`
+	// RatingLevels is the rating scale, 3 (Rất hài lòng, Hài lòng, Không
+	// hài lòng) or 4 (with Bình thường before the last), default 3: it must
+	// match the keypads the center bought.
+	RatingLevels int `toml:"rating_levels"`
 }
 
 // Department is a sở, ban, ngành (or the post office) that has services.

@@ -151,6 +151,9 @@ func TestValidate(t *testing.T) {
 		{"negative interleave_n", func(c *Config) { c.Queue.InterleaveN = -1 }, `queue: interleave_n -1 must be > 0`},
 		{"negative max_recalls", func(c *Config) { c.Queue.MaxRecalls = -1 }, `queue: max_recalls -1 must be > 0`},
 		{"negative rating window", func(c *Config) { c.Queue.RatingWindowS = -1 }, `queue: rating_window_s -1 must be > 0`},
+		{"rating levels 5", func(c *Config) { c.Queue.RatingLevels = 5 }, `queue: rating_levels 5 must be 3 or 4`},
+		{"rating levels 2", func(c *Config) { c.Queue.RatingLevels = 2 }, `queue: rating_levels 2 must be 3 or 4`},
+		{"rating levels 4", func(c *Config) { c.Queue.RatingLevels = 4 }, ""},
 
 		// priorities
 		{"negative weight", func(c *Config) { c.Priorities[0].Weight = -1 }, `priority "nguoi-cao-tuoi": weight -1 must be a number > 0`},
@@ -238,6 +241,7 @@ func TestValidateDefaults(t *testing.T) {
 		{"max_recalls", c.Queue.MaxRecalls, 3},
 		{"transfer_to", c.Queue.TransferTo, "front"},
 		{"rating_window_s", c.Queue.RatingWindowS, 60},
+		{"rating_levels", c.Queue.RatingLevels, 3},
 		{"avg_service_s", c.Services[0].AvgServiceS, 300},
 		{"width of prefix", c.Services[1].Width, 3},
 		{"width of block", c.Services[0].Width, 0},
@@ -253,13 +257,13 @@ func TestValidateDefaults(t *testing.T) {
 
 	// Set values are kept.
 	c = minimal()
-	c.Queue = Queue{Strategy: "aging", InterleaveN: 3, MaxRecalls: 1, TransferTo: "back", RatingWindowS: 30}
+	c.Queue = Queue{Strategy: "aging", InterleaveN: 3, MaxRecalls: 1, TransferTo: "back", RatingWindowS: 30, RatingLevels: 4}
 	c.Services[1].Width = 2
 	c.Priorities[0].Weight = 5
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := c.Queue, (Queue{Strategy: "aging", InterleaveN: 3, MaxRecalls: 1, TransferTo: "back", RatingWindowS: 30}); got != want {
+	if got, want := c.Queue, (Queue{Strategy: "aging", InterleaveN: 3, MaxRecalls: 1, TransferTo: "back", RatingWindowS: 30, RatingLevels: 4}); got != want {
 		t.Errorf("queue: got %+v, want %+v", got, want)
 	}
 	if got := c.Services[1].Width; got != 2 {

@@ -98,6 +98,9 @@ func (c *Config) applyDefaults() {
 	if q.RatingWindowS == 0 {
 		q.RatingWindowS = 60
 	}
+	if q.RatingLevels == 0 {
+		q.RatingLevels = 3
+	}
 	for i := range c.Services {
 		s := &c.Services[i]
 		if s.AvgServiceS == 0 {
@@ -209,6 +212,9 @@ func (c *Config) checkQueue(p *problems) {
 	}
 	if q.RatingWindowS < 0 {
 		p.add("queue: rating_window_s %d must be > 0", q.RatingWindowS)
+	}
+	if q.RatingLevels != 3 && q.RatingLevels != 4 {
+		p.add("queue: rating_levels %d must be 3 or 4", q.RatingLevels)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/motcua/motcua/server/apperr"
@@ -37,8 +38,10 @@ type Engine struct {
 	log   *slog.Logger
 
 	services map[string]config.Service
+	// counters are the configured counters; which services each serves
+	// now is rt's (a supervisor may change it), never counters[id].Services.
 	counters map[string]config.Counter
-	servedBy map[string][]string // service → counters serving it
+	rt       atomic.Pointer[routing]
 	weights  map[string]float64
 
 	ops  chan *op
@@ -106,7 +109,6 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 		db: db, cfg: cfg, clock: clk, log: log.With("component", "queue"),
 		services: map[string]config.Service{},
 		counters: map[string]config.Counter{},
-		servedBy: map[string][]string{},
 		weights:  map[string]float64{},
 		ops:      make(chan *op, 4096),
 		quit:     make(chan struct{}),
@@ -120,9 +122,6 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 	}
 	for _, c := range cfg.Counters {
 		e.counters[c.ID] = c
-		for _, s := range c.Services {
-			e.servedBy[s] = append(e.servedBy[s], c.ID)
-		}
 	}
 	for _, p := range cfg.Priorities {
 		e.weights[p.ID] = p.Weight
@@ -140,6 +139,9 @@ func New(ctx context.Context, db *store.DB, cfg *config.Config, clk clock.Clock,
 			"INSERT INTO counters (id, state, updated_at) VALUES (?, 'closed', ?) ON CONFLICT (id) DO NOTHING", c.ID, now); err != nil {
 			return nil, fmt.Errorf("queue: init counter %s: %w", c.ID, err)
 		}
+	}
+	if err := e.loadRouting(ctx); err != nil {
+		return nil, err
 	}
 	if err := e.loadWaiting(ctx); err != nil {
 		return nil, err
@@ -245,6 +247,9 @@ type txn struct {
 	// what this batch changed that refreshStats must reload
 	countersChanged bool
 	finished        []string
+	// rt is the routing changed in this batch, stored on commit; nil when
+	// unchanged.
+	rt *routing
 }
 
 type waitDelta struct {
@@ -406,7 +411,7 @@ func (e *Engine) runBatch(batch []*op) {
 			results[i] = result{err: err}
 			continue
 		}
-		mark, hash, id, dmark, fmark := len(t.events), t.hash, t.id, len(t.deltas), len(t.finished)
+		mark, hash, id, dmark, fmark, rt := len(t.events), t.hash, t.id, len(t.deltas), len(t.finished), t.rt
 		if _, err := t.exec("SAVEPOINT op"); err != nil {
 			results[i] = result{err: fmt.Errorf("queue: savepoint: %w", err)}
 			continue
@@ -422,7 +427,7 @@ func (e *Engine) runBatch(batch []*op) {
 				fail(fmt.Errorf("queue: rollback to savepoint: %w", rerr))
 				return
 			}
-			t.events, t.hash, t.id, t.deltas, t.finished = t.events[:mark], hash, id, t.deltas[:dmark], t.finished[:fmark]
+			t.events, t.hash, t.id, t.deltas, t.finished, t.rt = t.events[:mark], hash, id, t.deltas[:dmark], t.finished[:fmark], rt
 			results[i] = result{err: err}
 			continue
 		}
@@ -448,6 +453,9 @@ func (e *Engine) runBatch(batch []*op) {
 	}
 	e.lastHash, e.lastID = t.hash, t.id
 	e.applyWaiting(t.deltas)
+	if t.rt != nil {
+		e.rt.Store(t.rt) // before anyone hears the batch is done
+	}
 	e.statsMu.Lock()
 	e.stats.Batches++
 	e.stats.Commits++

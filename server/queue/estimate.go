@@ -65,7 +65,16 @@ func (e *Engine) EstimateWait(service string, ahead int) int {
 //     earliest T(c).
 //   - With no counter of s open (before opening, all paused), one counter
 //     is assumed: ahead·m(s).
+//
+// Which counters serve which services is the live routing, so a
+// supervisor's rebalancing shows in the estimates at once.
 func (e *Engine) estimateAt(service string, ahead int, now time.Time) int {
+	return e.estimateWith(e.route(), service, ahead, now)
+}
+
+// estimateWith is estimateAt with the routing rt (the writer passes the
+// routing of its transaction).
+func (e *Engine) estimateWith(rt *routing, service string, ahead int, now time.Time) int {
 	day := clock.Day(now)
 	e.waitMu.Lock()
 	defer e.waitMu.Unlock()
@@ -83,7 +92,7 @@ func (e *Engine) estimateAt(service string, ahead int, now time.Time) int {
 	}
 	open := func(s string) int {
 		n := 0
-		for _, c := range e.servedBy[s] {
+		for _, c := range rt.servedBy[s] {
 			if e.openCounters[c] {
 				n++
 			}
@@ -92,7 +101,7 @@ func (e *Engine) estimateAt(service string, ahead int, now time.Time) int {
 	}
 	var buf [16]float64
 	free := buf[:0]
-	for _, c := range e.servedBy[service] {
+	for _, c := range rt.servedBy[service] {
 		if !e.openCounters[c] {
 			continue
 		}
@@ -101,7 +110,7 @@ func (e *Engine) estimateAt(service string, ahead int, now time.Time) int {
 			m := mean(b.service)
 			t = max(m-now.Sub(b.since).Seconds(), residualFloor*m)
 		}
-		for _, x := range e.counters[c].Services {
+		for _, x := range rt.services[c] {
 			if x == service {
 				continue
 			}

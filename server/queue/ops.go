@@ -137,7 +137,7 @@ func (e *Engine) Issue(ctx context.Context, req IssueRequest) (Issued, error) {
 		// memory (no query), and stored with the ticket so that it can be
 		// compared with the actual wait (EstimateAccuracy).
 		ahead := t.waitingNow(svc.ID)
-		est := e.estimateAt(svc.ID, ahead, t.now)
+		est := e.estimateWith(t.route(), svc.ID, ahead, t.now)
 		tk := &Ticket{Token: newToken(), Number: num, Service: svc.ID, IssuedService: svc.ID, Day: day, Seq: seq,
 			Priority: req.Priority, Kiosk: req.Kiosk, State: Waiting, IssuedAt: time.UnixMilli(now).UTC(), PrintStatus: "none"}
 		res, err := t.exec(`INSERT INTO tickets (token, issued_service, service, day, seq, number, priority, kiosk, state, issued_at, queued_at, estimated_wait_s, ahead_at_issue)
@@ -224,7 +224,9 @@ func (t *txn) sweep() error {
 		if _, err := t.exec("UPDATE tickets SET state = 'expired' WHERE id = ?", tk.ID); err != nil {
 			return fmt.Errorf("queue: day sweep: %w", err)
 		}
-		if _, err := t.exec("UPDATE counters SET current = NULL WHERE current = ?", tk.ID); err != nil {
+		// the counter is free now: idle from now if it is open
+		if _, err := t.exec(`UPDATE counters SET current = NULL,
+			idle_since = CASE WHEN state = 'open' THEN COALESCE(idle_since, ?) ELSE NULL END WHERE current = ?`, t.now.UnixMilli(), tk.ID); err != nil {
 			return fmt.Errorf("queue: day sweep: %w", err)
 		}
 		prev := tk.State
@@ -263,14 +265,20 @@ func (t *txn) counter(id string) (counterRow, error) {
 	return c, nil
 }
 
+// setCounter stores the counter's state. It is the one place a counter's
+// state or current ticket changes (but the day sweep), so it keeps
+// idle_since too: the moment the counter became open and free, kept while
+// it stays so, NULL otherwise.
 func (t *txn) setCounter(id, state, reason string, current *int64, streak int, official string) error {
 	var cur any
 	if current != nil {
 		cur = *current
 	}
+	idle := state == "open" && current == nil
 	t.countersChanged = true
-	_, err := t.exec(`UPDATE counters SET state = ?, reason = ?, current = ?, priority_streak = ?, official = ?, updated_at = ? WHERE id = ?`,
-		state, reason, cur, streak, official, t.now.UnixMilli(), id)
+	_, err := t.exec(`UPDATE counters SET state = ?, reason = ?, current = ?, priority_streak = ?, official = ?, updated_at = ?,
+		idle_since = CASE WHEN ? THEN COALESCE(idle_since, ?) ELSE NULL END WHERE id = ?`,
+		state, reason, cur, streak, official, t.now.UnixMilli(), idle, t.now.UnixMilli(), id)
 	if err != nil {
 		return fmt.Errorf("queue: update counter %s: %w", id, err)
 	}
@@ -282,6 +290,10 @@ type Actor struct {
 	Name string
 	// OutOfOrder allows calling a waiting ticket out of order.
 	OutOfOrder bool
+	// Oversight marks a supervisor acting on a counter from outside it
+	// (the monitor): opening, pausing or closing it does not make them its
+	// official.
+	Oversight bool
 	// Key is the request's idempotency key, if any: scoped by the caller
 	// (credential), so two devices never share one.
 	Key string
@@ -299,14 +311,8 @@ func (e *Engine) CallNext(ctx context.Context, counter string, a Actor) (Ticket,
 		if err := t.readyToCall(counter, c); err != nil {
 			return nil, err
 		}
-		cfgc := e.counters[counter]
-		day := clock.Day(t.now)
-		q := `SELECT id, service, priority, queued_at, front FROM tickets WHERE day = ? AND state = 'waiting' AND (target_counter = ? OR (target_counter = '' AND service IN (` +
-			strings.TrimSuffix(strings.Repeat("?,", len(cfgc.Services)), ",") + `)))`
-		args := []any{day, counter}
-		for _, s := range cfgc.Services {
-			args = append(args, s)
-		}
+		rt := t.route()
+		q, args := candidatesQuery("id, service, priority, queued_at, front", clock.Day(t.now), counter, rt.services[counter])
 		rows, err := t.query(q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("queue: candidates: %w", err)
@@ -327,15 +333,33 @@ func (e *Engine) CallNext(ctx context.Context, counter string, a Actor) (Ticket,
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("queue: candidates: %w", err)
 		}
-		i, streak := pick(cands, policy{
-			Strategy: e.cfg.Queue.Strategy, InterleaveN: e.cfg.Queue.InterleaveN, Weights: e.weights,
-			Services: cfgc.Services, ListOrder: cfgc.Order == "list",
-		}, c.Streak, t.now)
+		i, streak := pick(cands, e.policy(rt, counter), c.Streak, t.now)
 		if i < 0 {
 			return nil, ErrQueueEmpty
 		}
 		return t.call(counter, cands[i].ID, streak, a)
 	})
+}
+
+// candidatesQuery selects cols of the waiting tickets of day that counter
+// may call: those transferred to it, and those in the common queues of
+// services, its live services.
+func candidatesQuery(cols, day, counter string, services []string) (string, []any) {
+	q := `SELECT ` + cols + ` FROM tickets WHERE day = ? AND state = 'waiting' AND (target_counter = ? OR (target_counter = '' AND service IN (` +
+		strings.TrimSuffix(strings.Repeat("?,", len(services)), ",") + `)))`
+	args := []any{day, counter}
+	for _, s := range services {
+		args = append(args, s)
+	}
+	return q, args
+}
+
+// policy is how counter chooses, with its services of the routing rt.
+func (e *Engine) policy(rt *routing, counter string) policy {
+	return policy{
+		Strategy: e.cfg.Queue.Strategy, InterleaveN: e.cfg.Queue.InterleaveN, Weights: e.weights,
+		Services: rt.services[counter], ListOrder: e.counters[counter].Order == "list",
+	}
 }
 
 func (t *txn) readyToCall(counter string, c counterRow) error {
@@ -407,8 +431,7 @@ func (e *Engine) Call(ctx context.Context, counter string, ticket int64, a Actor
 			if !a.OutOfOrder {
 				return nil, apperr.New(apperr.Forbidden, "out-of-order-forbidden", "Bạn không có quyền gọi số không theo thứ tự", "calling out of order needs a supervisor")
 			}
-			cfgc := e.counters[counter]
-			if tk.TargetCounter != "" && tk.TargetCounter != counter || tk.TargetCounter == "" && !contains(cfgc.Services, tk.Service) {
+			if tk.TargetCounter != "" && tk.TargetCounter != counter || tk.TargetCounter == "" && !contains(t.route().services[counter], tk.Service) {
 				return nil, apperr.New(apperr.Conflict, "not-for-counter", fmt.Sprintf("Vé %s không thuộc dịch vụ của quầy này", tk.Number), "ticket not for this counter")
 			}
 		case tk.State == Called || tk.State == Serving:
@@ -664,7 +687,11 @@ func (e *Engine) SetCounterState(ctx context.Context, counter, state, reason str
 			v := c.Current.Int64
 			cur = &v
 		}
-		if err := t.setCounter(counter, state, reason, cur, c.Streak, a.Name); err != nil {
+		official := a.Name
+		if a.Oversight {
+			official = c.Official
+		}
+		if err := t.setCounter(counter, state, reason, cur, c.Streak, official); err != nil {
 			return nil, err
 		}
 		typ := map[string]string{"open": EvOpened, "paused": EvPaused, "closed": EvClosed}[state]

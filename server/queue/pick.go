@@ -37,7 +37,10 @@ func before(a, b candidate) bool {
 //  1. a ticket transferred to the front of the queue goes first (earliest
 //     transfer first);
 //  2. with ListOrder, only the first of the counter's services that has a
-//     waiting ticket is considered;
+//     waiting ticket is considered, with the tickets sent to this counter
+//     whose service it does not serve (a transfer or a supervisor's move
+//     to the counter; they belong to no listed service and would
+//     otherwise never be called);
 //  3. the strategy chooses between priority and regular tickets:
 //     strict: the oldest priority ticket, else the oldest regular one;
 //     interleave N:1: the oldest priority ticket while fewer than N priority
@@ -61,13 +64,19 @@ func pick(cands []candidate, p policy, streak int, now time.Time) (int, int) {
 	pool := cands
 	idx := make([]int, 0, len(cands))
 	if p.ListOrder {
+		for i, c := range cands {
+			if !contains(p.Services, c.Service) {
+				idx = append(idx, i)
+			}
+		}
 		for _, s := range p.Services {
+			n := len(idx)
 			for i, c := range cands {
 				if c.Service == s {
 					idx = append(idx, i)
 				}
 			}
-			if len(idx) > 0 {
+			if len(idx) > n {
 				break
 			}
 		}
@@ -114,6 +123,9 @@ func pick(cands []candidate, p policy, streak int, now time.Time) (int, int) {
 			if b < 0 || s > bs || (s == bs && before(c, pool[b])) {
 				b, bs = i, s
 			}
+		}
+		if b < 0 {
+			return -1, streak // unreachable: idx is not empty
 		}
 		if pool[b].Priority != "" {
 			return b, streak + 1

@@ -47,10 +47,17 @@ func (e *Engine) Counter(ctx context.Context, id string) (CounterStatus, error) 
 	if !ok {
 		return CounterStatus{}, errCounterNotFound
 	}
-	cs := CounterStatus{ID: c.ID, Number: c.Number, Name: c.Name, Services: c.Services, General: c.General}
-	var cur sql.NullInt64
-	if err := e.db.R.QueryRowContext(ctx, "SELECT state, reason, current FROM counters WHERE id = ?", id).Scan(&cs.State, &cs.Reason, &cur); err != nil {
+	// the live services: a supervisor may have changed them
+	ss, _ := e.CounterServices(id)
+	cs := CounterStatus{ID: c.ID, Number: c.Number, Name: c.Name, Services: ss, General: c.General}
+	var cur, idle sql.NullInt64
+	if err := e.db.R.QueryRowContext(ctx, "SELECT state, reason, current, official, idle_since FROM counters WHERE id = ?", id).
+		Scan(&cs.State, &cs.Reason, &cur, &cs.Official, &idle); err != nil {
 		return cs, fmt.Errorf("queue: counter %s: %w", id, err)
+	}
+	if idle.Valid {
+		v := unixMilli(idle.Int64)
+		cs.IdleSince = &v
 	}
 	if cur.Valid {
 		tk, err := e.Ticket(ctx, cur.Int64)

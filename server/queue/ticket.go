@@ -71,11 +71,14 @@ const (
 	EvNoShow      = "ticket.no_show"
 	EvTransferred = "ticket.transferred"
 	EvHeld        = "ticket.held"
+	EvMoved       = "ticket.moved" // a supervisor moved a waiting ticket (MoveWaiting)
+	EvRated       = "ticket.rated"
 	EvExpired     = "ticket.expired"
 	EvPrinted     = "ticket.print"
 	EvOpened      = "counter.opened"
 	EvPaused      = "counter.paused"
 	EvClosed      = "counter.closed"
+	EvServices    = "counter.services" // a supervisor changed the counter's services
 )
 
 // Issued is the answer to Issue.
@@ -108,4 +111,9 @@ type CounterStatus struct {
 	State         string   `json:"state"`
 	Reason        string   `json:"reason,omitempty"`
 	CurrentTicket *Ticket  `json:"current_ticket"`
+	// Official is who last acted at the counter (counters.official).
+	Official string `json:"official,omitempty"`
+	// IdleSince is when the counter became open with no current ticket;
+	// nil while it serves, is paused or closed.
+	IdleSince *time.Time `json:"idle_since,omitempty"`
 }

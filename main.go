@@ -28,6 +28,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/motcua/motcua/server"
@@ -60,6 +61,8 @@ Usage:
                  make a bearer token (kiosk, display, official, supervisor,
                  admin); the token is printed alone on the last line
   motcua user add --username U --name NAME --role ROLE [--counter ID] [--password-stdin]
+  motcua user passwd --username U [--password-stdin]   (a new password; signs the account out everywhere)
+  motcua user list
                  add a staff account (official, supervisor, admin)
   motcua pair create --role kiosk|display|official --place ID [--url BASE]
                  a one-time link (valid 24 h) that makes a browser this kiosk,
@@ -144,10 +147,15 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		}
 		return tokenCreate(args[1:], stdout, stderr)
 	case "user":
-		if len(args) == 0 || args[0] != "add" {
-			return usageError{errors.New("usage: motcua user add --username U --name NAME --role ROLE [--counter ID]")}
+		switch {
+		case len(args) > 0 && args[0] == "add":
+			return userAdd(args[1:], stdin, stdout, stderr)
+		case len(args) > 0 && args[0] == "passwd":
+			return userPasswd(args[1:], stdin, stdout, stderr)
+		case len(args) > 0 && args[0] == "list":
+			return userList(args[1:], stdout, stderr)
 		}
-		return userAdd(args[1:], stdin, stdout, stderr)
+		return usageError{errors.New("usage: motcua user add --username U --name NAME --role ROLE [--counter ID] | user passwd --username U | user list")}
 	case "backup":
 		return backup(args, stdout, stderr)
 	case "audit":
@@ -280,13 +288,9 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageError{fmt.Errorf("--counter %q is no counter of the center", *counter)}
 		}
 	}
-	pw := server.NewPassword()
-	if *fromStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		pw = strings.TrimRight(line, "\r\n")
+	pw, err := readPassword(*fromStdin, stdin)
+	if err != nil {
+		return err
 	}
 	ctx := context.Background()
 	db, err := openStore(ctx, c.data)
@@ -303,6 +307,80 @@ func userAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "User %s added. Password (shown only once):\n%s\n", *username, pw)
 	}
 	return nil
+}
+
+// readPassword is the password on stdin's first line, or a generated one.
+func readPassword(fromStdin bool, stdin io.Reader) (string, error) {
+	if !fromStdin {
+		return server.NewPassword(), nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+// userPasswd sets a new password, for the admin who forgot theirs: it needs
+// access to the data directory, not a session.
+func userPasswd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs, c := flags("user passwd", stderr)
+	username := fs.String("username", "", "sign-in name")
+	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input (else one is generated)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return usageError{errors.New("user passwd needs --username")}
+	}
+	pw, err := readPassword(*fromStdin, stdin)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := auth.UpdateUser(ctx, db, *username, auth.UserChange{Password: &pw}); errors.Is(err, auth.ErrNotFound) {
+		return fmt.Errorf("no user %q", *username)
+	} else if err != nil {
+		return err
+	}
+	if *fromStdin {
+		fmt.Fprintf(stdout, "Password of %s changed; its sessions ended.\n", *username)
+	} else {
+		fmt.Fprintf(stdout, "Password of %s changed; its sessions ended. New password (shown only once):\n%s\n", *username, pw)
+	}
+	return nil
+}
+
+func userList(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("user list", stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	us, err := auth.ListUsers(ctx, db, time.Now())
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "USERNAME\tNAME\tROLE\tCOUNTER\tSTATE\tSESSIONS")
+	for _, u := range us {
+		state := "active"
+		if u.Disabled {
+			state = "disabled"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", u.Username, u.Name, u.Role, u.Counter, state, u.Sessions)
+	}
+	return tw.Flush()
 }
 
 func backup(args []string, stdout, stderr io.Writer) error {

@@ -690,3 +690,39 @@ func TestPairCreate(t *testing.T) {
 		}
 	}
 }
+
+func TestUserPasswdAndList(t *testing.T) {
+	data := t.TempDir()
+	const pw = "correct horse battery"
+	if _, _, err := runCmd(t, pw+"\n", "user", "add", "--data", data, "--username", "u1", "--name", "Nguyễn Văn A", "--counter", "quay-1", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCmd(t, "", "user", "passwd", "--data", data, "--username", "u1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	newPW := lines[len(lines)-1]
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(data, "motcua.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := auth.CheckPassword(ctx, db, "u1", pw); err == nil {
+		t.Error("the old password still works")
+	}
+	if _, err := auth.CheckPassword(ctx, db, "u1", newPW); err != nil {
+		t.Errorf("the new password %q: %v", newPW, err)
+	}
+	if _, _, err := runCmd(t, "", "user", "passwd", "--data", data, "--username", "khong-co"); err == nil {
+		t.Error("passwd of an unknown user worked")
+	}
+	out, _, err = runCmd(t, "", "user", "list", "--data", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "u1") || !strings.Contains(out, "Nguyễn Văn A") || !strings.Contains(out, "quay-1") || strings.Contains(out, "$2a$") {
+		t.Errorf("user list: %q", out)
+	}
+}

@@ -195,6 +195,21 @@ func sameHost(r *http.Request) bool {
 // Clients returns the number of sockets connected now.
 func (h *Hub) Clients() int { return int(h.clients.Load()) }
 
+// ScreenClients returns how many sockets show screen now (a lobby screen
+// id, or "counter:<id>"): the console and the monitor show whether each
+// screen is on.
+func (h *Hub) ScreenClients(screen string) int {
+	h.mu.Lock()
+	s := h.streams[screen]
+	h.mu.Unlock()
+	if s == nil {
+		return 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.clients)
+}
+
 // PublishCall sends c to every screen that shows its counter and service.
 // It never waits for a socket: one that cannot keep up is dropped and will
 // reconnect for a fresh snapshot.

@@ -634,3 +634,28 @@ func TestIdleSocketOneGoroutine(t *testing.T) {
 		return runtime.NumGoroutine()-base <= n
 	})
 }
+
+func TestScreenClients(t *testing.T) {
+	h := NewHub(newSource(), Options{Logger: quietLogger()})
+	srv := serve(t, h)
+	if n := h.ScreenClients("lobby"); n != 0 {
+		t.Fatalf("before any socket: got %d, want 0", n)
+	}
+	a := dial(t, srv, "lobby")
+	read(t, a)
+	b := dial(t, srv, "lobby")
+	read(t, b)
+	q := dial(t, srv, "q1")
+	read(t, q)
+	tests := []struct {
+		screen string
+		want   int
+	}{{"lobby", 2}, {"q1", 1}, {"s1", 0}, {"nowhere", 0}}
+	for _, tt := range tests {
+		if n := h.ScreenClients(tt.screen); n != tt.want {
+			t.Errorf("%s: got %d sockets, want %d", tt.screen, n, tt.want)
+		}
+	}
+	a.Close()
+	waitFor(t, "the closed socket to leave", func() bool { return h.ScreenClients("lobby") == 1 })
+}

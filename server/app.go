@@ -74,6 +74,8 @@ type App struct {
 	bg      sync.WaitGroup
 	stopBg  context.CancelFunc
 	tickets *ticketHub // the ticket pages' websockets (ticketws.go)
+	live    *liveFeed  // the console's and the monitor's websockets (live.go)
+	screens screenWatch
 }
 
 // DeviceState is what /healthz and the console say of a device.
@@ -160,6 +162,9 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	go func() { defer a.bg.Done(); a.relayEvents(bgctx) }()
 	go func() { defer a.bg.Done(); a.pollPrinters(bgctx) }()
 	a.startTicketHub(bgctx)
+	a.live = newLiveFeed(a)
+	a.bg.Add(1)
+	go func() { defer a.bg.Done(); a.live.run(bgctx) }()
 	if opts.Simulate {
 		a.bg.Add(1)
 		go func() { defer a.bg.Done(); a.simulate(bgctx) }()

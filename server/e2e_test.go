@@ -34,9 +34,17 @@ type daemon struct {
 // serve` does, and stops it when the test ends.
 func boot(t testing.TB, configPath string) *daemon {
 	t.Helper()
+	return bootWith(t, Options{ConfigPath: configPath})
+}
+
+// bootWith is boot with more options (a fake clock…); the data directory,
+// the address and the output are the test's.
+func bootWith(t testing.TB, o Options) *daemon {
+	t.Helper()
 	d := &daemon{t: t, data: t.TempDir()}
 	ctx := context.Background()
-	app, err := Open(ctx, Options{ConfigPath: configPath, DataDir: d.data, Listen: "127.0.0.1:0", Out: &d.out})
+	o.DataDir, o.Listen, o.Out = d.data, "127.0.0.1:0", &d.out
+	app, err := Open(ctx, o)
 	if err != nil {
 		t.Fatal(err)
 	}

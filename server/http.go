@@ -21,8 +21,13 @@ const (
 	sessionCookie = "motcua_session"
 	csrfCookie    = "motcua_csrf"
 	csrfHeader    = "X-CSRF-Token"
-	staffTTL      = 12 * time.Hour
-	deviceTTL     = 5 * 365 * 24 * time.Hour
+	// counterPCCookie marks a browser paired as a counter PC. It is not a
+	// credential for actions: every action at a counter is made by a
+	// signed-in official, under their name; it only fixes the counter
+	// they sign in to.
+	counterPCCookie = "motcua_counter_pc"
+	staffTTL        = 12 * time.Hour
+	deviceTTL       = 5 * 365 * 24 * time.Hour
 )
 
 // Role sets of the API table in shared/API.md ("kiosk+" and so on); admin
@@ -58,6 +63,16 @@ func (a *App) routes() http.Handler {
 	api("POST /api/v1/counters/{id}/{action}", officialUp, a.handleCounterAction)
 	api("GET /api/v1/events", supervisor, a.handleEvents)
 	api("GET /api/v1/me", nil, a.handleMe)
+	api("GET /api/v1/console/{counter}", officialUp, a.handleConsole)
+	api("GET /ws/console/{counter}", officialUp, a.handleConsoleWS)
+	api("GET /api/v1/monitor", supervisor, a.handleMonitor)
+	api("GET /ws/monitor", supervisor, a.handleMonitorWS)
+	api("PUT /api/v1/counters/{id}/services", supervisor, a.handleSetCounterServices)
+	api("POST /api/v1/tickets/move", supervisor, a.handleMoveTickets)
+	api("GET /api/v1/users", adminOnly, a.handleUsers)
+	api("POST /api/v1/users", adminOnly, a.handleCreateUser)
+	api("PUT /api/v1/users/{username}", adminOnly, a.handleUpdateUser)
+	api("DELETE /api/v1/users/{username}/sessions", adminOnly, a.handleUserSessions)
 	api("POST /api/v1/pairings", adminOnly, a.handleCreatePairing)
 	h("POST /api/v1/session", a.handleLogin)
 	h("DELETE /api/v1/session", a.handleLogout)
@@ -83,6 +98,11 @@ func (a *App) routes() http.Handler {
 	api("GET /ws/display/{screen}", displayPlus, a.handleDisplayWS)
 	api("GET /ws/counter/{counter}", displayPlus, a.handleCounterWS)
 	h("GET /counter-display/{counter}", a.handleCounterDisplayPage)
+	h("GET /login", a.handleLoginPage)
+	h("GET /counter", a.handleConsolePage)
+	h("GET /monitor", a.handleMonitorPage)
+	h("GET /admin", a.handleAdminPage)
+	mux.Handle("GET "+staffAssetsPrefix, staffAssets.Handler())
 	api("PUT /api/v1/screens/{screen}/ticker", supervisor, a.handleSetTicker)
 	api("GET /api/v1/announce.wav", displayPlus, a.handleAnnounceWAV)
 	return a.recoverer(mux)
@@ -113,22 +133,29 @@ var (
 
 // principal finds who is calling: a bearer token, else a session cookie.
 func (a *App) principal(r *http.Request) (*auth.Principal, error) {
-	if h := r.Header.Get("Authorization"); h != "" {
-		secret, ok := strings.CutPrefix(h, "Bearer ")
+	cookie := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		cookie = c.Value
+	}
+	return a.lookupPrincipal(r.Context(), r.Header.Get("Authorization"), cookie)
+}
+
+func (a *App) lookupPrincipal(ctx context.Context, authz, cookie string) (*auth.Principal, error) {
+	if authz != "" {
+		secret, ok := strings.CutPrefix(authz, "Bearer ")
 		if !ok || secret == "" {
 			return nil, errNoCredential
 		}
-		p, err := a.tokens.Lookup(r.Context(), a.DB, strings.TrimSpace(secret), a.clock.Now())
+		p, err := a.tokens.Lookup(ctx, a.DB, strings.TrimSpace(secret), a.clock.Now())
 		if errors.Is(err, auth.ErrNotFound) {
 			return nil, errNoCredential
 		}
 		return p, err
 	}
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || c.Value == "" {
+	if cookie == "" {
 		return nil, errNoCredential
 	}
-	p, err := auth.LookupSession(r.Context(), a.DB, c.Value, a.clock.Now())
+	p, err := auth.LookupSession(ctx, a.DB, cookie, a.clock.Now())
 	if errors.Is(err, auth.ErrNotFound) {
 		return nil, errNoCredential
 	}
@@ -322,10 +349,12 @@ func (a *App) handleCounter(w http.ResponseWriter, r *http.Request, _ *auth.Prin
 }
 
 type counterBody struct {
-	Service string `json:"service,omitempty"`
-	Counter string `json:"counter,omitempty"`
-	Ticket  int64  `json:"ticket,omitempty"`
-	Reason  string `json:"reason,omitempty"`
+	Service  string `json:"service,omitempty"`
+	Counter  string `json:"counter,omitempty"`
+	Official string `json:"official,omitempty"` // transfer to the counter where this username works now
+	Ticket   int64  `json:"ticket,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	Level    int    `json:"level,omitempty"`
 }
 
 func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
@@ -347,7 +376,8 @@ func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *aut
 		a.writeError(w, r, err)
 		return
 	}
-	actor := queue.Actor{Name: p.Name, OutOfOrder: p.Is(auth.RoleSupervisor) || a.Cfg.Queue.OfficialsMayCallSpecific, Key: key}
+	actor := queue.Actor{Name: p.Name, OutOfOrder: p.Is(auth.RoleSupervisor) || a.Cfg.Queue.OfficialsMayCallSpecific, Key: key,
+		Oversight: p.Role != auth.RoleOfficial && p.Place != id}
 	var tk queue.Ticket
 	switch action {
 	case "call-next":
@@ -367,7 +397,25 @@ func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *aut
 	case "hold":
 		tk, err = a.Engine.Hold(ctx, id, actor)
 	case "transfer":
-		tk, err = a.Engine.Transfer(ctx, id, queue.TransferTo{Service: b.Service, Counter: b.Counter}, actor)
+		to := queue.TransferTo{Service: b.Service, Counter: b.Counter}
+		if b.Official != "" {
+			if b.Service != "" || b.Counter != "" {
+				err = apperr.New(apperr.Invalid, "transfer-target", "Hãy chọn một dịch vụ, một quầy hoặc một cán bộ để chuyển", "give exactly one of service, counter or official")
+				break
+			}
+			if to.Counter, err = a.officialCounter(ctx, b.Official); err != nil {
+				break
+			}
+		}
+		tk, err = a.Engine.Transfer(ctx, id, to, actor)
+	case "rating":
+		rt, err := a.Engine.Rate(ctx, id, b.Level, "web", actor)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"rating": rt})
+		return
 	case "call":
 		if b.Ticket <= 0 {
 			err = apperr.New(apperr.Invalid, "ticket-missing", "Hãy chọn vé cần gọi", "field ticket is required")
@@ -413,12 +461,15 @@ func (a *App) handleEvents(w http.ResponseWriter, r *http.Request, _ *auth.Princ
 }
 
 func (a *App) handleMe(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "role": p.Role, "name": p.Name, "place": p.Place})
+	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "role": p.Role, "name": p.Name, "username": p.Username, "place": p.Place})
 }
 
 type loginBody struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	// Counter is where an official signs in to work; a counter PC (paired,
+	// cookie motcua_counter_pc) names it by itself.
+	Counter string `json:"counter,omitempty"`
 }
 
 func clientIP(r *http.Request) string {
@@ -427,6 +478,19 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// counterPC is the counter this browser was paired to, if any.
+func (a *App) counterPC(r *http.Request) string {
+	c, err := r.Cookie(counterPCCookie)
+	if err != nil || c.Value == "" {
+		return ""
+	}
+	p, err := auth.LookupSession(r.Context(), a.DB, c.Value, a.clock.Now())
+	if err != nil || p.Role != auth.RoleOfficial || p.Kind != "device" {
+		return ""
+	}
+	return p.Place
 }
 
 func (a *App) handleLogin(w http.ResponseWriter, r *http.Request) {
@@ -453,13 +517,50 @@ func (a *App) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.limiter.reset(keys[1])
-	s, err := auth.CreateSession(r.Context(), a.DB, auth.Principal{Role: u.Role, Name: u.Name + " (" + u.Username + ")", Place: u.Counter}, u.ID, a.clock.Now(), staffTTL)
+	place, err := a.signInCounter(u, a.counterPC(r), b.Counter)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	s, err := auth.CreateSession(r.Context(), a.DB, auth.Principal{Role: u.Role, Name: u.Name + " (" + u.Username + ")", Place: place}, u.ID, a.clock.Now(), staffTTL)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
 	a.setSessionCookies(w, r, s)
-	writeJSON(w, http.StatusOK, map[string]any{"role": u.Role, "name": u.Name, "counter": u.Counter, "csrf": s.CSRF})
+	a.log.Info("signed in", "component", "auth", "user", u.Username, "role", u.Role, "counter", place, "ip", clientIP(r))
+	writeJSON(w, http.StatusOK, map[string]any{"role": u.Role, "name": u.Name, "username": u.Username, "counter": place, "csrf": s.CSRF})
+}
+
+// signInCounter is the counter a sign-in works at: the paired counter PC's,
+// else the one chosen, else the account's own. An official assigned to a
+// counter works there only; one without a counter must choose one.
+// Supervisors and admins may sign in anywhere or nowhere.
+func (a *App) signInCounter(u auth.User, pc, chosen string) (string, error) {
+	place := pc
+	if place == "" {
+		place = chosen
+	}
+	if place == "" && u.Role == auth.RoleOfficial {
+		place = u.Counter
+	}
+	if place != "" {
+		if _, ok := a.Cfg.Counter(place); !ok {
+			return "", placeErrors[placeCounter].notFound(place)
+		}
+	}
+	if u.Role != auth.RoleOfficial {
+		return place, nil
+	}
+	if place == "" {
+		return "", apperr.New(apperr.Invalid, "counter-missing", "Hãy chọn quầy làm việc", "an official without an assigned counter must choose one")
+	}
+	if u.Counter != "" && place != u.Counter {
+		c, _ := a.Cfg.Counter(u.Counter)
+		return "", apperr.New(apperr.Forbidden, "wrong-counter",
+			fmt.Sprintf("Bạn được phân công làm việc ở %s, không đăng nhập được ở quầy này", c.Name), "official %s is assigned to counter %s", u.Username, u.Counter)
+	}
+	return place, nil
 }
 
 func (a *App) setSessionCookies(w http.ResponseWriter, r *http.Request, s auth.Session) {
@@ -470,11 +571,22 @@ func (a *App) setSessionCookies(w http.ResponseWriter, r *http.Request, s auth.S
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: s.CSRF, Path: "/", Expires: s.Expires, Secure: secure, SameSite: http.SameSiteStrictMode})
 }
 
+// handleLogout ends this session, or with ?everywhere=1 every session of
+// this account (a lost phone, a shared PC left signed in).
 func (a *App) handleLogout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		if p, err := auth.LookupSession(r.Context(), a.DB, c.Value, a.clock.Now()); err == nil && !auth.Equal(r.Header.Get(csrfHeader), p.CSRF) {
-			a.writeError(w, r, errCSRF)
-			return
+		if p, err := auth.LookupSession(r.Context(), a.DB, c.Value, a.clock.Now()); err == nil {
+			if !auth.Equal(r.Header.Get(csrfHeader), p.CSRF) {
+				a.writeError(w, r, errCSRF)
+				return
+			}
+			if r.URL.Query().Get("everywhere") == "1" && p.UserID > 0 {
+				if _, err := auth.DeleteUserSessions(r.Context(), a.DB, p.UserID); err != nil {
+					a.writeError(w, r, err)
+					return
+				}
+				a.log.Info("signed out everywhere", "component", "auth", "user", p.Username)
+			}
 		}
 		auth.DeleteSession(r.Context(), a.DB, c.Value)
 	}
@@ -521,7 +633,11 @@ func (a *App) pair(w http.ResponseWriter, r *http.Request, role, place string) {
 		a.writeError(w, r, err)
 		return
 	}
-	a.setSessionCookies(w, r, s)
+	if role == auth.RoleOfficial {
+		http.SetCookie(w, &http.Cookie{Name: counterPCCookie, Value: s.Cookie, Path: "/", Expires: s.Expires, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	} else {
+		a.setSessionCookies(w, r, s)
+	}
 	http.Redirect(w, r, devicePage(role, place), http.StatusSeeOther)
 }
 
@@ -531,6 +647,8 @@ func devicePage(role, place string) string {
 		return "/kiosk/" + place
 	case auth.RoleDisplay:
 		return "/display/" + place
+	case auth.RoleOfficial:
+		return "/login?next=/counter"
 	}
 	return "/"
 }

@@ -185,7 +185,7 @@ func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	role, place := r.PostForm.Get("role"), r.PostForm.Get("place")
-	if (role != auth.RoleKiosk && role != auth.RoleDisplay) || !a.placeExists(role, place) {
+	if (role != auth.RoleKiosk && role != auth.RoleDisplay && role != auth.RoleOfficial) || !a.placeExists(role, place) {
 		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-pairing", "Thiết bị cần ghép nối không có trong cấu hình", "unknown device %s %s", role, place))
 		return
 	}

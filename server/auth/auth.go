@@ -52,6 +52,10 @@ type Principal struct {
 	// CSRF is the session's CSRF secret; empty for bearer tokens, which a
 	// browser never sends by itself.
 	CSRF string
+	// UserID and Username name the staff account of a user session; zero
+	// and empty for tokens and devices.
+	UserID   int64
+	Username string
 }
 
 // Is reports whether p has one of roles; admin has every role.
@@ -210,11 +214,14 @@ func CreateSession(ctx context.Context, db *store.DB, p Principal, userID int64,
 	return s, nil
 }
 
-// LookupSession finds the principal of a session cookie.
+// LookupSession finds the principal of a session cookie. The session of a
+// disabled account is not found: disabling someone signs them out.
 func LookupSession(ctx context.Context, db *store.DB, cookie string, now time.Time) (*Principal, error) {
 	p := &Principal{}
-	err := db.R.QueryRowContext(ctx, "SELECT kind, role, name, place, csrf FROM sessions WHERE hash = ? AND expires_at > ?", hash(cookie), now.UnixMilli()).
-		Scan(&p.Kind, &p.Role, &p.Name, &p.Place, &p.CSRF)
+	err := db.R.QueryRowContext(ctx, `SELECT s.kind, s.role, s.name, s.place, s.csrf, COALESCE(s.user_id, 0), COALESCE(u.username, '')
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+		WHERE s.hash = ? AND s.expires_at > ? AND COALESCE(u.disabled, 0) = 0`, hash(cookie), now.UnixMilli()).
+		Scan(&p.Kind, &p.Role, &p.Name, &p.Place, &p.CSRF, &p.UserID, &p.Username)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

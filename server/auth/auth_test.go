@@ -302,13 +302,14 @@ func TestSessions(t *testing.T) {
 	}
 	const ttl = 8 * time.Hour
 	tests := []struct {
-		name   string
-		p      Principal
-		userID int64
-		kind   string
+		name     string
+		p        Principal
+		userID   int64
+		kind     string
+		username string
 	}{
-		{"user", Principal{Role: RoleSupervisor, Name: "Trần Thị Thu Hà"}, uid, "user"},
-		{"device", Principal{Role: RoleDisplay, Name: "Màn hình sảnh", Place: "sanh"}, 0, "device"},
+		{"user", Principal{Role: RoleSupervisor, Name: "Trần Thị Thu Hà"}, uid, "user", "giamsat"},
+		{"device", Principal{Role: RoleDisplay, Name: "Màn hình sảnh", Place: "sanh"}, 0, "device", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -326,7 +327,7 @@ func TestSessions(t *testing.T) {
 				t.Errorf("sessions table holds the cookie in clear: %q", all)
 			}
 
-			want := Principal{Kind: tt.kind, Role: tt.p.Role, Name: tt.p.Name, Place: tt.p.Place, CSRF: s.CSRF}
+			want := Principal{Kind: tt.kind, Role: tt.p.Role, Name: tt.p.Name, Place: tt.p.Place, CSRF: s.CSRF, UserID: tt.userID, Username: tt.username}
 			lookups := []struct {
 				name    string
 				cookie  string

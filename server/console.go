@@ -82,13 +82,13 @@ func (a *App) counterDevices(id string) map[string]DeviceView {
 	c, _ := a.Cfg.Counter(id)
 	out := map[string]DeviceView{}
 	// Keypads arrive with their driver (issue 7); until then a configured
-	// keypad is shown as not connected, never as working.
+	// keypad is shown as unknown, never as working nor as broken.
 	if c.Keypad == "" {
 		out["keypad"] = DeviceView{State: "none", Message: "Chưa lắp bàn phím đánh giá"}
 	} else if st, ok := a.keypadState(id); ok {
 		out["keypad"] = st
 	} else {
-		out["keypad"] = DeviceView{State: "offline", Message: "Bàn phím đánh giá chưa kết nối"}
+		out["keypad"] = DeviceView{State: "unknown", Message: "Chưa đọc được bàn phím đánh giá (phiên bản này chưa có trình điều khiển)"}
 	}
 	n := a.Hub.ScreenClients("counter:" + id)
 	if n > 0 {

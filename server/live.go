@@ -166,10 +166,17 @@ func (f *liveFeed) drop(s *liveSub) {
 func (f *liveFeed) run(ctx context.Context) {
 	ch, stop := f.a.Engine.Subscribe("live", 1024)
 	defer stop()
-	tick := time.NewTicker(liveCoalesce)
-	defer tick.Stop()
-	dirty, last := true, time.Now()
+	// refresh fires liveRefresh after the last state; hold ends a
+	// coalescing wait. Refreshes do not count against the coalescing, so a
+	// change right after one still goes out at once.
+	refresh := time.NewTimer(0)
+	defer refresh.Stop()
+	hold := time.NewTimer(time.Hour)
+	hold.Stop()
+	defer hold.Stop()
+	changed, holding, lastChange := false, false, time.Time{}
 	for {
+		due := false
 		select {
 		case <-ctx.Done():
 			f.close()
@@ -179,14 +186,38 @@ func (f *liveFeed) run(ctx context.Context) {
 				f.close()
 				return
 			}
-			dirty = true
+			changed = true
 		case <-f.kick:
-			dirty = true
-		case <-tick.C:
-			if dirty || time.Since(last) >= liveRefresh {
-				dirty, last = false, time.Now()
-				f.push(ctx)
+			changed = true
+		case <-hold.C:
+			holding = false
+		case <-refresh.C:
+			due = true
+		}
+		if changed && !holding {
+			// the other events of the same commit are here already: one
+			// state for all of them
+		drain:
+			for {
+				select {
+				case _, ok := <-ch:
+					if !ok {
+						break drain
+					}
+				default:
+					break drain
+				}
 			}
+			if wait := liveCoalesce - time.Since(lastChange); wait > 0 {
+				holding = true
+				hold.Reset(wait)
+			} else {
+				due, changed, lastChange = true, false, time.Now()
+			}
+		}
+		if due {
+			f.push(ctx)
+			refresh.Reset(liveRefresh)
 		}
 	}
 }

@@ -59,7 +59,7 @@ type monitorDevice struct {
 // Alert is one condition the supervisor should act on.
 type Alert struct {
 	ID       string    `json:"id"`   // stable while the condition lasts: "wait:<service>"
-	Kind     string    `json:"kind"` // wait, unserved, idle, printer, screen, keypad
+	Kind     string    `json:"kind"` // wait, unserved, idle, printer, screen (keypad with its driver)
 	Severity string    `json:"severity"`
 	Title    string    `json:"title"`
 	Since    time.Time `json:"since"`
@@ -177,10 +177,6 @@ func (a *App) monitorState(ctx context.Context) (*MonitorState, error) {
 				}
 			}
 		}
-		if kp := mc.Devices["keypad"]; kp.State == "offline" && a.keypadOnline(c.ID) {
-			st.Alerts = append(st.Alerts, Alert{ID: "keypad:" + c.ID, Kind: "keypad", Severity: "warning", Since: now,
-				Title: fmt.Sprintf("%s: %s", c.Name, kp.Message)})
-		}
 		if p := mc.Devices["printer"]; p.State != "none" {
 			st.Alerts = append(st.Alerts, printerAlerts(c.ID, c.Name, p, now)...)
 		}
@@ -215,10 +211,6 @@ func (a *App) monitorState(ctx context.Context) (*MonitorState, error) {
 	})
 	return st, nil
 }
-
-// keypadOnline is set by the keypad driver (issue 7): a keypad that was
-// never seen raises no alert.
-func (a *App) keypadOnline(string) bool { return false }
 
 func printerAlerts(id, name string, p DeviceView, now time.Time) []Alert {
 	sev := map[string]string{"near_end": "warning", "paper_end": "critical", "cover_open": "critical", "offline": "critical"}[p.State]

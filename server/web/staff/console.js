@@ -215,7 +215,7 @@
         b.type = 'button';
         b.title = 'Gọi số ' + t.number;
         b.disabled = !!can().call;
-        b.addEventListener('click', function () { act('call', { ticket: t.id }, 'Gọi số ' + t.number); });
+        b.addEventListener('click', function () { act('call', { ticket: t.id }); });
         li.appendChild(b);
       }
       ol.appendChild(li);
@@ -237,7 +237,7 @@
       b.setAttribute('data-ticket', t.id);
       b.disabled = !!r;
       b.title = r || 'Gọi lại số ' + t.number;
-      b.addEventListener('click', function () { act('call', { ticket: t.id }, 'Gọi lại vé ' + t.number); });
+      b.addEventListener('click', function () { act('call', { ticket: t.id }); });
       li.appendChild(b);
       ul.appendChild(li);
     });
@@ -342,7 +342,7 @@
 
   // act posts one press. A press lost to the network keeps its key: pressing
   // the same again retries it under that key, so the server does it once.
-  function act(action, payload, what, btn) {
+  function act(action, payload, btn) {
     if (pub.busy) return;
     var sig = action + ' ' + JSON.stringify(payload || {});
     var key = pending && pending.sig === sig && Date.now() - pending.at < 120000 ? pending.key : S.key();
@@ -374,17 +374,17 @@
   }
 
   var PRESS = {
-    next: function (b) { act('call-next', null, 'Gọi tiếp', b); },
-    recall: function (b) { act('recall', null, 'Gọi lại', b); },
-    start: function (b) { act('start', null, 'Bắt đầu', b); },
-    finish: function (b) { act('finish', null, 'Hoàn thành', b); },
-    noshow: function (b) { act('no-show', null, 'Vắng mặt', b); },
-    hold: function (b) { act('hold', null, 'Tạm giữ', b); },
+    next: function (b) { act('call-next', null, b); },
+    recall: function (b) { act('recall', null, b); },
+    start: function (b) { act('start', null, b); },
+    finish: function (b) { act('finish', null, b); },
+    noshow: function (b) { act('no-show', null, b); },
+    hold: function (b) { act('hold', null, b); },
     transfer: function () { openTransfer(); },
     call: function () { openCall(); },
     pause: function (b) {
       if (st.counter.state === 'open') openPause();
-      else act('open', null, 'Mở quầy', b);
+      else act('open', null, b);
     },
     close: function () { openDialog($('d-close')); $('d-close-cancel').focus(); }
   };
@@ -506,7 +506,7 @@
     if (!o) return;
     closeDialog($('d-transfer'));
     var n = st.current ? st.current.number : '';
-    act('transfer', o.body, 'Chuyển vé ' + n, $('b-transfer'));
+    act('transfer', o.body, $('b-transfer'));
   });
   $('d-transfer-ok').addEventListener('click', function () { transferPick.choose(); });
 
@@ -553,7 +553,7 @@
     }
     if (!o) return;
     closeDialog($('d-call'));
-    act('call', { ticket: o.ticket.id }, 'Gọi số ' + o.ticket.number, $('b-call'));
+    act('call', { ticket: o.ticket.id }, $('b-call'));
   });
   $('d-call-ok').addEventListener('click', function () { callPick.choose(); });
 
@@ -582,7 +582,7 @@
     reason = (reason || '').trim();
     if (!reason) { say('Hãy nhập lý do tạm nghỉ', 'error'); $('d-pause-in').focus(); return; }
     closeDialog($('d-pause'));
-    act('pause', { reason: reason }, 'Tạm nghỉ', $('b-pause'));
+    act('pause', { reason: reason }, $('b-pause'));
   }
   var quick = $('d-pause-list').querySelectorAll('.dlg-opt');
   Array.prototype.forEach.call(quick, function (b) {
@@ -616,7 +616,7 @@
 
   $('d-close-ok').addEventListener('click', function () {
     closeDialog($('d-close'));
-    act('close', null, 'Đóng quầy', $('b-close'));
+    act('close', null, $('b-close'));
   });
 
   // ---- live ----

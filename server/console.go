@@ -91,10 +91,13 @@ func (a *App) counterDevices(id string) map[string]DeviceView {
 		out["keypad"] = DeviceView{State: "unknown", Message: "Chưa đọc được bàn phím đánh giá (phiên bản này chưa có trình điều khiển)"}
 	}
 	n := a.Hub.ScreenClients("counter:" + id)
-	if n > 0 {
+	switch a.screens.state("counter:"+id, n, a.clock.Now()) {
+	case "ok":
 		out["screen"] = DeviceView{State: "ok", Message: "Màn hình quầy đang hiển thị", Clients: &n}
-	} else {
-		out["screen"] = DeviceView{State: "offline", Message: "Màn hình quầy chưa mở", Clients: &n}
+	case "offline":
+		out["screen"] = DeviceView{State: "offline", Message: "Màn hình quầy mất kết nối", Clients: &n}
+	default:
+		out["screen"] = DeviceView{State: "unknown", Message: "Màn hình quầy chưa mở từ khi khởi động", Clients: &n}
 	}
 	if c.Printer == "" {
 		out["printer"] = DeviceView{State: "none", Message: "Quầy không có máy in"}

@@ -135,7 +135,11 @@ func TestConsoleState(t *testing.T) {
 	}
 	s.act(t, "quay-1", "transfer", map[string]string{"official": "nobody"}, 409)
 
-	// the counter screen's state follows its sockets
+	// the counter screen's state follows its sockets: unknown until it
+	// first connects, then ok, then offline when it goes
+	if st := s.console(t, "quay-1"); st.Devices["screen"].State != "unknown" {
+		t.Errorf("screen never opened: %+v, want unknown", st.Devices["screen"])
+	}
 	ws, _, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(d.base, "http")+"/ws/display/counter:quay-1", http.Header{"Authorization": {"Bearer " + d.token("display", "")}})
 	if err != nil {
 		t.Fatal(err)
@@ -144,6 +148,14 @@ func TestConsoleState(t *testing.T) {
 	ws.ReadMessage()
 	if st := s.console(t, "quay-1"); st.Devices["screen"].State != "ok" || *st.Devices["screen"].Clients != 1 {
 		t.Errorf("screen device with one socket: %+v", st.Devices["screen"])
+	}
+	ws.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.console(t, "quay-1").Devices["screen"].State != "offline" {
+		if time.Now().After(deadline) {
+			t.Fatalf("screen closed: %+v, want offline", s.console(t, "quay-1").Devices["screen"])
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 

@@ -342,6 +342,24 @@ type screenWatch struct {
 	seen map[string]time.Time
 }
 
+// state is a screen's device state: on, went dark, or never opened since
+// the daemon started (which says nothing about the screen).
+func (w *screenWatch) state(id string, clients int, now time.Time) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.seen == nil {
+		w.seen = map[string]time.Time{}
+	}
+	if clients > 0 {
+		w.seen[id] = now
+		return "ok"
+	}
+	if _, ok := w.seen[id]; ok {
+		return "offline"
+	}
+	return "unknown"
+}
+
 func (w *screenWatch) offline(id string, clients int, now time.Time, th time.Duration) (bool, time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

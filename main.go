@@ -64,7 +64,7 @@ Usage:
   motcua user passwd --username U [--password-stdin]   (a new password; signs the account out everywhere)
   motcua user list
                  add a staff account (official, supervisor, admin)
-  motcua pair create --role kiosk|display|official --place ID [--url BASE]
+  motcua pair create --role kiosk|display|official|ratingpad --place ID [--url BASE]
                  a one-time link (valid 24 h) that makes a browser this kiosk,
                  lobby screen or counter PC
   motcua backup FILE
@@ -75,6 +75,9 @@ Usage:
                  print a sample on a printer and show what its status said
   motcua print-preview [--layout ticket|receipt] [--paper 58|80] [--profile NAME] --out FILE.png
                  draw what a printer would print, without a printer
+  motcua keypad-sim --port PATH [--baud 19200] --addr 1,2,3 [--keys 3|4] [--serial-prefix SIM]
+                 rating keypads on a serial port (a socat pty will do), their
+                 keys pressed from the terminal: "2", "3 1", "s", "q"
   motcua version
   motcua help
 
@@ -165,13 +168,15 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return auditVerify(args[1:], stdout, stderr)
 	case "pair":
 		if len(args) == 0 || args[0] != "create" {
-			return usageError{errors.New("usage: motcua pair create --role kiosk|display|official --place ID [--url BASE]")}
+			return usageError{errors.New("usage: motcua pair create --role kiosk|display|official|ratingpad --place ID [--url BASE]")}
 		}
 		return pairCreate(args[1:], stdout, stderr)
 	case "print-test":
 		return printTest(args, stdout, stderr)
 	case "print-preview":
 		return printPreview(args, stdout, stderr)
+	case "keypad-sim":
+		return keypadSim(args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "motcua %s (schema %d)\n", server.Version, store.Version())
 		return nil
@@ -430,7 +435,7 @@ func auditVerify(args []string, stdout, stderr io.Writer) error {
 
 func pairCreate(args []string, stdout, stderr io.Writer) error {
 	fs, c := flags("pair create", stderr)
-	role := fs.String("role", "", "kiosk, display or official (a counter PC)")
+	role := fs.String("role", "", "kiosk, display, official (a counter PC) or ratingpad (a rating tablet at a counter)")
 	place := fs.String("place", "", "the kiosk, screen or counter id")
 	base := fs.String("url", "", "the daemon's address as the device sees it, e.g. http://192.168.1.10:8080 (default: the config's public_url)")
 	if err := parse(fs, args); err != nil {
@@ -446,11 +451,11 @@ func pairCreate(args []string, stdout, stderr io.Writer) error {
 		_, ok = cfg.Kiosk(*place)
 	case auth.RoleDisplay:
 		_, ok = cfg.Screen(*place)
-	case auth.RoleOfficial:
+	case auth.RoleOfficial, auth.RoleRatingpad:
 		_, ok = cfg.Counter(*place)
 	}
 	if !ok {
-		return usageError{fmt.Errorf("pair create needs --role kiosk|display|official and a --place of that kind in the center (got %q %q)", *role, *place)}
+		return usageError{fmt.Errorf("pair create needs --role kiosk|display|official|ratingpad and a --place of that kind in the center (got %q %q)", *role, *place)}
 	}
 	ctx := context.Background()
 	db, err := openStore(ctx, c.data)

@@ -25,7 +25,9 @@ type Keypad interface {
 	// line; EventID tells the copies apart from a new rating.
 	Ratings() <-chan Rating
 
-	// Close stops the keypad's driver and closes the Ratings channel.
+	// Close stops the keypad's driver and closes the Ratings channel. The
+	// keypads of a Bus share its driver: for them Close does nothing, and
+	// Bus.Close stops the driver and closes every Ratings channel.
 	Close() error
 }
 
@@ -42,6 +44,12 @@ type Rating struct {
 	// Serial is the keypad's serial number, which stays the same when it
 	// is given another bus address or moved to another counter.
 	Serial string
+	// Ticket is the ticket given to the StartRating whose session the
+	// press answers.
+	Ticket string
+	// Keys is how many keys the keypad has (3 or 4), which says what
+	// Level means.
+	Keys uint8
 	// At is when the host received the rating, on the daemon's clock.
 	At time.Time
 }

@@ -217,8 +217,8 @@ func (in Info) MarshalBinary() ([]byte, error) {
 
 // UnmarshalBinary decodes the reply.
 func (in *Info) UnmarshalBinary(b []byte) error {
-	if len(b) < 7 {
-		return badPayload(CmdGetInfo.Reply(), "%d bytes, at least 7", len(b))
+	if len(b) < 8 {
+		return badPayload(CmdGetInfo.Reply(), "%d bytes, at least 8", len(b))
 	}
 	v := Info{Protocol: b[0], Keys: b[1], Firmware: [3]uint8{b[2], b[3], b[4]}}
 	serial, i, ok := text(b, 5)
@@ -326,8 +326,8 @@ func (s *SetAddress) UnmarshalBinary(b []byte) error {
 }
 
 // Acked reports whether an event id is acknowledged by ack: ids go round
-// from 65535 to 1, so "up to and including ack" is the 32,767 ids before
-// it (serial number arithmetic, as RFC 1982 does it).
+// from 65535 to 1, so "up to and including ack" is ack itself and the
+// 32,767 ids before it (serial number arithmetic, as RFC 1982 does it).
 func Acked(id, ack uint16) bool {
 	if id == 0 || ack == 0 {
 		return false

@@ -75,6 +75,7 @@ type App struct {
 	stopBg  context.CancelFunc
 	tickets *ticketHub // the ticket pages' websockets (ticketws.go)
 	live    *liveFeed  // the console's and the monitor's websockets (live.go)
+	keypads keypads    // the rating keypads' drivers (keypads.go)
 	screens screenWatch
 }
 
@@ -165,6 +166,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	a.live = newLiveFeed(a)
 	a.bg.Add(1)
 	go func() { defer a.bg.Done(); a.live.run(bgctx) }()
+	a.openKeypads(bgctx)
 	if opts.Simulate {
 		a.bg.Add(1)
 		go func() { defer a.bg.Done(); a.simulate(bgctx) }()
@@ -233,6 +235,9 @@ func (a *App) Close() error {
 		a.stopBg()
 		a.bg.Wait()
 		a.stopBg = nil
+	}
+	if err := a.closeKeypads(); err != nil {
+		errs = append(errs, fmt.Errorf("keypads: %w", err))
 	}
 	if a.Hub != nil {
 		a.Hub.Close()

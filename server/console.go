@@ -81,14 +81,12 @@ type DeviceView struct {
 func (a *App) counterDevices(id string) map[string]DeviceView {
 	c, _ := a.Cfg.Counter(id)
 	out := map[string]DeviceView{}
-	// Keypads arrive with their driver (issue 7); until then a configured
-	// keypad is shown as unknown, never as working nor as broken.
 	if c.Keypad == "" {
 		out["keypad"] = DeviceView{State: "none", Message: "Chưa lắp bàn phím đánh giá"}
 	} else if st, ok := a.keypadState(id); ok {
 		out["keypad"] = st
 	} else {
-		out["keypad"] = DeviceView{State: "unknown", Message: "Chưa đọc được bàn phím đánh giá (phiên bản này chưa có trình điều khiển)"}
+		out["keypad"] = DeviceView{State: "unknown", Message: "Bàn phím đánh giá chưa có trình điều khiển (đường dây không mở được)"}
 	}
 	n := a.Hub.ScreenClients("counter:" + id)
 	switch a.screens.state("counter:"+id, n, a.clock.Now()) {
@@ -113,10 +111,6 @@ func (a *App) counterDevices(id string) map[string]DeviceView {
 	}
 	return out
 }
-
-// keypadState is a counter's keypad as its driver reports it; the keypad
-// issue fills it in.
-func (a *App) keypadState(string) (DeviceView, bool) { return DeviceView{}, false }
 
 type consoleService struct {
 	ID      string `json:"id"`

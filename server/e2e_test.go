@@ -262,8 +262,39 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("call message: %+v", call)
 	}
 
+	// finish armed quay-1's keypad (simulated behind a pty, through the
+	// real serial driver); a citizen presses "rất hài lòng"
+	pad := d.app.keypads.counters["quay-1"]
+	deadline := time.Now().Add(10 * time.Second)
+	for st, _ := d.app.padState(pad); !st.Armed; st, _ = d.app.padState(pad) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the keypad was not armed: %+v", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := d.app.pressVirtualKey("quay-1", 1); err != nil {
+		t.Fatal(err)
+	}
+	var rs struct {
+		Last *struct {
+			Ticket int64
+			Level  int
+			Source string
+		}
+	}
+	for rs.Last == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("no rating stored after the key press")
+		}
+		time.Sleep(10 * time.Millisecond)
+		d.do("GET", "/api/v1/counters/quay-1/rating", officialTok, nil).json(t, &rs)
+	}
+	if rs.Last.Ticket != is.ID || rs.Last.Level != 1 || rs.Last.Source != "keypad" {
+		t.Errorf("stored rating: %+v, want ticket %d level 1 from the keypad", rs.Last, is.ID)
+	}
+
 	types := d.eventTypes(supTok)
-	want := []string{"ticket.issued", "ticket.print", "counter.opened", "ticket.called", "ticket.started", "ticket.finished"}
+	want := []string{"ticket.issued", "ticket.print", "counter.opened", "ticket.called", "ticket.started", "ticket.finished", "ticket.rated"}
 	if !slices.Equal(types, want) {
 		t.Errorf("event log: got %v, want %v", types, want)
 	}
@@ -276,7 +307,7 @@ func TestEndToEnd(t *testing.T) {
 		History []any `json:"history"`
 	}
 	d.do("GET", fmt.Sprintf("/api/v1/tickets/%d", is.ID), officialTok, nil).json(t, &tk)
-	if tk.Ticket.State != "done" || tk.Ticket.PrintStatus != "printed" || tk.Ticket.Official != "official quay-1" || len(tk.History) != 5 {
+	if tk.Ticket.State != "done" || tk.Ticket.PrintStatus != "printed" || tk.Ticket.Official != "official quay-1" || len(tk.History) != 6 {
 		t.Errorf("ticket: %+v", tk)
 	}
 
@@ -285,7 +316,7 @@ func TestEndToEnd(t *testing.T) {
 		!bytes.Contains(met.body, []byte("motcua_estimate_count 1")) {
 		t.Errorf("metrics: %d %s", met.status, met.body)
 	}
-	if n, err := verifyChain(d.app); err != nil || n != 6 {
+	if n, err := verifyChain(d.app); err != nil || n != 7 {
 		t.Errorf("audit: %d %v", n, err)
 	}
 }

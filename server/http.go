@@ -37,6 +37,7 @@ var (
 	displayPlus = []string{auth.RoleDisplay, auth.RoleOfficial, auth.RoleSupervisor}
 	officialUp  = []string{auth.RoleOfficial, auth.RoleSupervisor}
 	supervisor  = []string{auth.RoleSupervisor}
+	raters      = []string{auth.RoleRatingpad, auth.RoleOfficial, auth.RoleSupervisor}
 	adminOnly   = []string{}
 )
 
@@ -61,6 +62,8 @@ func (a *App) routes() http.Handler {
 	api("GET /api/v1/counters", displayPlus, a.handleCounters)
 	api("GET /api/v1/counters/{id}", displayPlus, a.handleCounter)
 	api("POST /api/v1/counters/{id}/{action}", officialUp, a.handleCounterAction)
+	api("GET /api/v1/counters/{id}/rating", raters, a.handleRatingState)
+	api("POST /api/v1/counters/{id}/rating", raters, a.handleRate)
 	api("GET /api/v1/events", supervisor, a.handleEvents)
 	api("GET /api/v1/me", nil, a.handleMe)
 	api("GET /api/v1/console/{counter}", officialUp, a.handleConsole)
@@ -84,6 +87,7 @@ func (a *App) routes() http.Handler {
 
 	h("GET /{$}", a.handleStart)
 	h("POST /start/pair", a.handleStartPair)
+	h("POST /start/key", a.handleStartKey)
 	h("GET /pair/{code}", a.handlePair)
 	h("GET /t/{token}", a.handleTicketPage)
 	h("GET /t/{token}/qr.svg", a.handleTicketQR)
@@ -99,6 +103,7 @@ func (a *App) routes() http.Handler {
 	api("GET /ws/counter/{counter}", displayPlus, a.handleCounterWS)
 	h("GET /counter-display/{counter}", a.handleCounterDisplayPage)
 	h("GET /login", a.handleLoginPage)
+	h("GET /rate/{counter}", a.handleRatePage)
 	h("GET /counter", a.handleConsolePage)
 	h("GET /monitor", a.handleMonitorPage)
 	h("GET /admin", a.handleAdminPage)
@@ -408,14 +413,6 @@ func (a *App) handleCounterAction(w http.ResponseWriter, r *http.Request, p *aut
 			}
 		}
 		tk, err = a.Engine.Transfer(ctx, id, to, actor)
-	case "rating":
-		rt, err := a.Engine.Rate(ctx, id, b.Level, "web", actor)
-		if err != nil {
-			a.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"rating": rt})
-		return
 	case "call":
 		if b.Ticket <= 0 {
 			err = apperr.New(apperr.Invalid, "ticket-missing", "Hãy chọn vé cần gọi", "field ticket is required")
@@ -603,7 +600,7 @@ type pairingBody struct {
 // placeExists reports whether a device of role (kiosk, display, official
 // for a counter PC) has a configured place called place.
 func (a *App) placeExists(role, place string) bool {
-	kind := map[string]string{auth.RoleKiosk: placeKiosk, auth.RoleDisplay: placeScreen, auth.RoleOfficial: placeCounter}[role]
+	kind := map[string]string{auth.RoleKiosk: placeKiosk, auth.RoleDisplay: placeScreen, auth.RoleOfficial: placeCounter, auth.RoleRatingpad: placeCounter}[role]
 	return kind != "" && a.place(nil, kind, place) == nil
 }
 
@@ -627,7 +624,7 @@ func (a *App) handleCreatePairing(w http.ResponseWriter, r *http.Request, _ *aut
 
 // pair gives this browser a long-lived device session and sends it to its page.
 func (a *App) pair(w http.ResponseWriter, r *http.Request, role, place string) {
-	name := map[string]string{auth.RoleKiosk: "kiosk ", auth.RoleDisplay: "màn hình ", auth.RoleOfficial: "máy quầy "}[role] + place
+	name := map[string]string{auth.RoleKiosk: "kiosk ", auth.RoleDisplay: "màn hình ", auth.RoleOfficial: "máy quầy ", auth.RoleRatingpad: "bảng đánh giá "}[role] + place
 	s, err := auth.CreateSession(r.Context(), a.DB, auth.Principal{Role: role, Name: name, Place: place}, 0, a.clock.Now(), deviceTTL)
 	if err != nil {
 		a.writeError(w, r, err)
@@ -649,6 +646,8 @@ func devicePage(role, place string) string {
 		return "/display/" + place
 	case auth.RoleOfficial:
 		return "/login?next=/counter"
+	case auth.RoleRatingpad:
+		return "/rate/" + place
 	}
 	return "/"
 }

@@ -220,6 +220,7 @@ func (a *App) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		}
 		fmt.Fprintf(&b, "motcua_device_up{device=\"%s\"} %d\n", esc(k), up)
 	}
+	a.keypadMetrics(&b)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Write([]byte(b.String()))
 }

@@ -203,6 +203,7 @@ func (a *App) monitorState(ctx context.Context) (*MonitorState, error) {
 				Title: fmt.Sprintf("Màn hình %s mất kết nối", s.Name)})
 		}
 	}
+	st.Alerts = append(st.Alerts, a.keypadAlerts(now)...)
 	slices.SortStableFunc(st.Alerts, func(x, y Alert) int {
 		if x.Severity != y.Severity {
 			return strings.Compare(x.Severity, y.Severity) // critical before warning

@@ -34,9 +34,14 @@ func render(w http.ResponseWriter, name string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
-	if err := pages.ExecuteTemplate(w, name, data); err != nil {
+	// drawn whole first: a template error is a clean 500, not half a page,
+	// and a client gone mid-write is not mistaken for one
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "template error", http.StatusInternalServerError)
+		return
 	}
+	w.Write(buf.Bytes())
 }
 
 type counterRow struct {
@@ -44,6 +49,9 @@ type counterRow struct {
 	ServiceNames   string
 	State, StateVI string
 	GeneralTag     bool
+	// Keys are the buttons of its simulated keypad, with the keypad's state
+	Keys   []queue.RatingLevel
+	KeyPad DeviceView
 }
 
 // canPair: one-click pairing from the start page is for the demo center,
@@ -67,8 +75,12 @@ func (a *App) handleStart(w http.ResponseWriter, r *http.Request) {
 			sv, _ := a.Cfg.Service(s)
 			names = append(names, sv.Name)
 		}
-		rows = append(rows, counterRow{Counter: c, ServiceNames: strings.Join(names, "; "), State: cs[i].State, StateVI: vi[cs[i].State],
-			GeneralTag: c.General && !strings.Contains(c.Name, "Tổng hợp")})
+		row := counterRow{Counter: c, ServiceNames: strings.Join(names, "; "), State: cs[i].State, StateVI: vi[cs[i].State],
+			GeneralTag: c.General && !strings.Contains(c.Name, "Tổng hợp")}
+		if ck := a.keypads.counters[c.ID]; ck != nil && ck.line.sim != nil && a.canPair(r) {
+			row.Keys, row.KeyPad = queue.RatingLevels(a.Cfg.Queue.RatingLevels), a.counterDevices(c.ID)["keypad"]
+		}
+		rows = append(rows, row)
 	}
 	problems, err := a.Engine.PrintProblems(r.Context())
 	if err != nil {
@@ -185,11 +197,40 @@ func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	role, place := r.PostForm.Get("role"), r.PostForm.Get("place")
-	if (role != auth.RoleKiosk && role != auth.RoleDisplay && role != auth.RoleOfficial) || !a.placeExists(role, place) {
+	if (role != auth.RoleKiosk && role != auth.RoleDisplay && role != auth.RoleOfficial && role != auth.RoleRatingpad) || !a.placeExists(role, place) {
 		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-pairing", "Thiết bị cần ghép nối không có trong cấu hình", "unknown device %s %s", role, place))
 		return
 	}
 	a.pair(w, r, role, place)
+}
+
+// handleStartKey presses a key of a simulated keypad: the demo's stand-in
+// for a citizen at the counter (loopback only, like one-click pairing).
+func (a *App) handleStartKey(w http.ResponseWriter, r *http.Request) {
+	if !a.canPair(r) {
+		a.writeError(w, r, apperr.New(apperr.Forbidden, "keys-not-allowed", "Chỉ bấm phím mô phỏng được trên máy chủ của trung tâm mẫu", "virtual keys are for the demo, from loopback"))
+		return
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
+			a.writeError(w, r, errCSRF)
+			return
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if err := r.ParseForm(); err != nil {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-form", "Dữ liệu không hợp lệ", "%v", err))
+		return
+	}
+	key, err := strconv.Atoi(r.PostForm.Get("key"))
+	if err == nil {
+		err = a.pressVirtualKey(r.PostForm.Get("counter"), key)
+	}
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/#quay", http.StatusSeeOther)
 }
 
 func (a *App) handleKioskPage(w http.ResponseWriter, r *http.Request) {

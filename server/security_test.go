@@ -36,6 +36,7 @@ var staffActions = []staffAction{
 	{"POST", "/api/v1/counters/quay-1/open", nil, "official", true},
 	{"POST", "/api/v1/counters/quay-1/close", nil, "official", true},
 	{"POST", "/api/v1/counters/quay-1/rating", map[string]any{"level": 1}, "official", true},
+	{"GET", "/api/v1/counters/quay-1/rating", nil, "official", true},
 	{"POST", "/api/v1/tickets/1/print", nil, "official", false},
 	{"GET", "/api/v1/monitor", nil, "supervisor", false},
 	{"PUT", "/api/v1/counters/quay-7/services", map[string]any{"services": []string{"dat-dai"}}, "supervisor", false},
@@ -345,4 +346,30 @@ func TestLiveSocketOrigin(t *testing.T) {
 		t.Fatalf("same-site socket: %v", err)
 	}
 	ws.Close()
+}
+
+// A rating tablet rates at its own counter and does nothing else.
+func TestRatingPadConfined(t *testing.T) {
+	d := boot(t, "")
+	pad := d.token("ratingpad", "quay-1")
+	tests := []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"GET", "/api/v1/counters/quay-1/rating", nil, http.StatusOK},
+		{"POST", "/api/v1/counters/quay-1/rating", map[string]int{"level": 1}, http.StatusConflict}, // nothing armed
+		{"GET", "/api/v1/counters/quay-2/rating", nil, http.StatusForbidden},
+		{"POST", "/api/v1/counters/quay-2/rating", map[string]int{"level": 1}, http.StatusForbidden},
+		{"POST", "/api/v1/counters/quay-1/call-next", nil, http.StatusForbidden},
+		{"POST", "/api/v1/counters/quay-1/finish", nil, http.StatusForbidden},
+		{"GET", "/api/v1/console/quay-1", nil, http.StatusForbidden},
+		{"POST", "/api/v1/tickets", map[string]string{"service": "thue"}, http.StatusForbidden},
+		{"GET", "/api/v1/tickets/1", nil, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		if r := d.do(tt.method, tt.path, pad, tt.body); r.status != tt.want {
+			t.Errorf("%s %s: got %d %s, want %d", tt.method, tt.path, r.status, r.body, tt.want)
+		}
+	}
 }

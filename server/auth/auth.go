@@ -25,8 +25,11 @@ import (
 
 // Roles, from least to most trusted staff; kiosk and display are devices.
 const (
-	RoleKiosk      = "kiosk"
-	RoleDisplay    = "display"
+	RoleKiosk   = "kiosk"
+	RoleDisplay = "display"
+	// RoleRatingpad is a tablet at a counter on which citizens rate the
+	// service (/rate/{counter}), for centers without keypads.
+	RoleRatingpad  = "ratingpad"
 	RoleOfficial   = "official"
 	RoleSupervisor = "supervisor"
 	RoleAdmin      = "admin"
@@ -35,7 +38,7 @@ const (
 // ValidRole reports whether r is a role.
 func ValidRole(r string) bool {
 	switch r {
-	case RoleKiosk, RoleDisplay, RoleOfficial, RoleSupervisor, RoleAdmin:
+	case RoleKiosk, RoleDisplay, RoleRatingpad, RoleOfficial, RoleSupervisor, RoleAdmin:
 		return true
 	}
 	return false
@@ -239,8 +242,8 @@ func DeleteSession(ctx context.Context, db *store.DB, cookie string) error {
 
 // CreatePairing makes a one-time pairing code for a device.
 func CreatePairing(ctx context.Context, db *store.DB, role, place string, now time.Time, ttl time.Duration) (string, error) {
-	if role != RoleKiosk && role != RoleDisplay && role != RoleOfficial {
-		return "", fmt.Errorf("auth: devices pair as kiosk, display or official (counter PC), not %q", role)
+	if role != RoleKiosk && role != RoleDisplay && role != RoleOfficial && role != RoleRatingpad {
+		return "", fmt.Errorf("auth: devices pair as kiosk, display, official (counter PC) or ratingpad, not %q", role)
 	}
 	code := Secret(18)
 	if _, err := db.W.ExecContext(ctx, "INSERT INTO pairings (hash, role, place, created_at, expires_at) VALUES (?,?,?,?,?)",

@@ -61,6 +61,7 @@ func (c *Config) Validate() error {
 	c.checkCounters(&p, services)
 	c.checkScreens(&p, services, counters)
 	c.checkPrinterProfiles(&p)
+	c.checkKeypads(&p)
 	if c.Voice.Repeat == 0 {
 		c.Voice.Repeat = 2
 	}

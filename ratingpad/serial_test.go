@@ -157,3 +157,21 @@ func TestOpenSerialPty(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseSerialURI: a URI either fails or reads back the same from its
+// String.
+func FuzzParseSerialURI(f *testing.F) {
+	for _, s := range []string{"serial:/dev/ttyUSB0?baud=9600", "serial:?vid=0403&pid=6001&serial=A1", "SERIAL:COM3", "serial:/x?baud=1&baud=2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tg, err := ParseSerialURI(s)
+		if err != nil {
+			return
+		}
+		again, err := ParseSerialURI(tg.String())
+		if err != nil || again != tg {
+			t.Fatalf("%q → %+v → %q → %+v, %v", s, tg, tg.String(), again, err)
+		}
+	})
+}

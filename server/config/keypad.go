@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/motcua/motcua/ratingpad"
 )
 
 // KeypadRef is where a counter's rating keypad is: the port it hangs on and
@@ -61,6 +63,19 @@ func ParseKeypad(s string) (KeypadRef, error) {
 	}
 	if scheme == "serial" && path == "" && (q.Get("vid") == "" || q.Get("pid") == "") {
 		return KeypadRef{}, fmt.Errorf("keypad %q: give a device path, or vid and pid", s)
+	}
+	if scheme == "serial" {
+		// the driver's own reading of the port, so that a setting the
+		// configuration accepts is one the driver opens
+		port := url.Values{}
+		for k, v := range q {
+			if k != "poll_ms" {
+				port[k] = v
+			}
+		}
+		if _, err := ratingpad.ParseSerialURI("serial:" + path + "?" + port.Encode()); err != nil {
+			return KeypadRef{}, fmt.Errorf("keypad %q: %v", s, err)
+		}
 	}
 	if scheme == "virtual" && path == "" {
 		return KeypadRef{}, fmt.Errorf("keypad %q: a virtual keypad line needs a name, virtual:NAME", s)

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -62,4 +63,25 @@ func TestCheckKeypads(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseKeypad: any setting either fails with an error or gives a port
+// that parses again to the same port and address.
+func FuzzParseKeypad(f *testing.F) {
+	for _, s := range []string{"serial:/dev/ttyUSB0?baud=19200&addr=3", "virtual:demo?addr=1", "serial:?vid=0403&pid=6001", "serial:/x?addr=%zz", ":"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		ref, err := ParseKeypad(s)
+		if err != nil {
+			return
+		}
+		if ref.Addr < 1 || ref.Addr > 247 {
+			t.Fatalf("%q: addr %d", s, ref.Addr)
+		}
+		again, err := ParseKeypad(ref.Port + map[bool]string{true: "&", false: "?"}[strings.Contains(ref.Port, "?")] + "addr=" + strconv.Itoa(ref.Addr))
+		if err != nil || again.Port != ref.Port || again.Addr != ref.Addr {
+			t.Fatalf("%q: port %q does not parse again: %+v %v", s, ref.Port, again, err)
+		}
+	})
 }

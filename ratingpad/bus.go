@@ -447,11 +447,11 @@ func (b *Bus) run() {
 
 func (b *Bus) dial() (Port, error) {
 	if b.cfg.Dial == nil {
-		return nil, errors.New("no Dial configured")
+		return nil, errors.New("no dial function configured")
 	}
 	p, err := b.cfg.Dial(b.ctx)
 	if err == nil && p == nil {
-		err = errors.New("Dial returned no port")
+		err = errors.New("dial returned no port")
 	}
 	return p, err
 }

@@ -164,9 +164,9 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	go func() { defer a.bg.Done(); a.pollPrinters(bgctx) }()
 	a.startTicketHub(bgctx)
 	a.live = newLiveFeed(a)
+	a.openKeypads(bgctx) // before anything reads a.keypads
 	a.bg.Add(1)
 	go func() { defer a.bg.Done(); a.live.run(bgctx) }()
-	a.openKeypads(bgctx)
 	if opts.Simulate {
 		a.bg.Add(1)
 		go func() { defer a.bg.Done(); a.simulate(bgctx) }()

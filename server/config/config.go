@@ -11,6 +11,7 @@ type Config struct {
 	Departments []Department `toml:"department"`
 	Services    []Service    `toml:"service"`
 	Procedures  []Procedure  `toml:"procedure"`
+	Dossier     Dossier      `toml:"dossier"`
 	Counters    []Counter    `toml:"counter"`
 	Kiosks      []Kiosk      `toml:"kiosk"`
 	Screens     []Screen     `toml:"screen"`
@@ -112,13 +113,66 @@ type Service struct {
 	Closed bool `toml:"closed"`
 }
 
-// Procedure is one administrative procedure (thủ tục hành chính).
+// Procedure is one administrative procedure (thủ tục hành chính) as the
+// national catalogue lists it. Its period is counted in working days
+// (ProcessingDays), in working hours within Dossier.Hours (ProcessingHours),
+// or it is settled on the spot (SameDay): exactly one of the three.
 type Procedure struct {
-	Code           string `toml:"code"`
-	Name           string `toml:"name"`
-	Service        string `toml:"service"`
-	Field          string `toml:"field"`
-	ProcessingDays int    `toml:"processing_days"`
+	// Code is the mã TTHC on the national portal, e.g. "1.001612"; unique.
+	Code string `toml:"code"`
+	Name string `toml:"name"`
+	// Service is the kiosk service whose queue and counters receive it.
+	Service string `toml:"service"`
+	// Department settles it; default the service's department.
+	Department string `toml:"department"`
+	Field      string `toml:"field"`
+	// ProcessingDays is the legal period in working days (the day of
+	// receipt not counted).
+	ProcessingDays int `toml:"processing_days"`
+	// ProcessingHours is the period in working hours, for procedures the
+	// province counts that way (e.g. 8 or 16).
+	ProcessingHours int `toml:"processing_hours"`
+	// SameDay: giải quyết ngay trong ngày; with Cutoff, a dossier received
+	// after it is settled the next working day.
+	SameDay bool `toml:"same_day"`
+	// Fees in words as the catalogue gives them: "50.000 đồng/hồ sơ",
+	// "Không".
+	Fees string `toml:"fees"`
+	// Documents are the papers it requires, in the order the form lists
+	// them (the receipt's table of documents submitted).
+	Documents []string `toml:"documents"`
+	// OnlineLevel is the dịch vụ công trực tuyến level: 2, 3 or 4 (3 and 4
+	// are now "một phần" and "toàn trình"); 0 when not given.
+	OnlineLevel int `toml:"online_level"`
+	// Cutoff is the time of day ("HH:MM") after which a dossier counts as
+	// received the next working day; "" takes "15:00", "none" has none.
+	Cutoff string `toml:"cutoff"`
+}
+
+// Dossier ([dossier]) sets how received dossiers are numbered and watched.
+type Dossier struct {
+	// Unit is the receiving unit's identifier V1V2V3.Z1Z2.Y1Y2.MX1X2
+	// (Circular 01/2018/TT-VPCP Art. 19, QCVN 102:2016/BTTTT), e.g.
+	// "000.00.01.H42": letters, digits and dots.
+	Unit string `toml:"unit"`
+	// CodeFormat builds the dossier code (mã hồ sơ), default
+	// "{unit}-{yymmdd}-{seq:4}". Placeholders: {unit}, {yymmdd}, {yyyy},
+	// {mm}, {dd}, {seq:N} (the day's sequence, N >= 4 digits), {dept} (the
+	// procedure's department short code). It needs {seq:N} and a date.
+	CodeFormat string `toml:"code_format"`
+	// NearDueDays: the monitor lists dossiers due within this many working
+	// days (default 2).
+	NearDueDays int `toml:"near_due_days"`
+	// LostAfterDays: a dossier whose last hand-over at one holder is older
+	// than this many working days is flagged possibly lost (default 3).
+	LostAfterDays int `toml:"lost_after_days"`
+	// Hotline is printed on receipts.
+	Hotline string `toml:"hotline"`
+	// Hours are the working hours that hour-counted procedures count in.
+	Hours WorkHours `toml:"hours"`
+	// Overrides ([[dossier.override]]) are the year's extra days off and
+	// make-up working days, each with its reason.
+	Overrides []DayOverride `toml:"override"`
 }
 
 // Counter is a quầy. Services are served in the listed order when Order is

@@ -299,30 +299,10 @@ func (c *Config) checkServices(p *problems, depts map[string]bool) {
 	}
 }
 
+// checkProcedures checks the procedure catalogue and [dossier]
+// (procedures.go).
 func (c *Config) checkProcedures(p *problems, services map[string]bool) {
-	codes := make(map[string]int)
-	for i, pr := range c.Procedures {
-		l := label("procedure", i, pr.Code)
-		if strings.TrimSpace(pr.Code) == "" {
-			p.add("%s: code is missing", l)
-		} else if first, ok := codes[pr.Code]; ok {
-			p.add("%s: code is used twice (#%d and #%d)", l, first+1, i+1)
-		} else {
-			codes[pr.Code] = i
-		}
-		if strings.TrimSpace(pr.Name) == "" {
-			p.add("%s: name is missing", l)
-		}
-		switch {
-		case pr.Service == "":
-			p.add("%s: service is missing", l)
-		case !services[pr.Service]:
-			p.add("%s: service %q does not exist", l, pr.Service)
-		}
-		if pr.ProcessingDays < 0 {
-			p.add("%s: processing_days %d must be >= 0", l, pr.ProcessingDays)
-		}
-	}
+	c.checkProcedureCatalogue(p, services)
 }
 
 func (c *Config) checkCounters(p *problems, services map[string]bool) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/motcua/motcua/server/dossier"
 	"io"
 	"log/slog"
 	"net"
@@ -76,7 +77,9 @@ type App struct {
 	tickets *ticketHub // the ticket pages' websockets (ticketws.go)
 	live    *liveFeed  // the console's and the monitor's websockets (live.go)
 	keypads keypads    // the rating keypads' drivers (keypads.go)
-	screens screenWatch
+	// Dossiers are the dossiers received at the counters (dossiers.go).
+	Dossiers *dossier.Store
+	screens  screenWatch
 }
 
 // DeviceState is what /healthz and the console say of a device.
@@ -135,6 +138,11 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	if err != nil {
 		return fail(err)
 	}
+	overrides, hours, err := a.calendarSettings()
+	if err != nil {
+		return fail(err)
+	}
+	a.Dossiers = dossier.New(a.Engine, db, a.Cfg, overrides, hours, a.clock)
 	a.Hub = display.NewHub(&displaySource{a: a}, display.Options{Logger: a.log})
 	a.openDevices()
 	a.metrics = newMetrics()

@@ -72,6 +72,13 @@ func (a *App) routes() http.Handler {
 	api("GET /ws/monitor", supervisor, a.handleMonitorWS)
 	api("PUT /api/v1/counters/{id}/services", supervisor, a.handleSetCounterServices)
 	api("POST /api/v1/tickets/move", supervisor, a.handleMoveTickets)
+	api("POST /api/v1/dossiers", officialUp, a.handleReceiveDossier)
+	api("GET /api/v1/dossiers", officialUp, a.handleDossiers)
+	api("GET /api/v1/dossiers/{code}", officialUp, a.handleDossier)
+	api("POST /api/v1/dossiers/{code}/events", officialUp, a.handleDossierStep)
+	api("GET /api/v1/calendar/appointment", officialUp, a.handleAppointment)
+	api("GET /api/v1/calendar/days", officialUp, a.handleCalendarDays)
+	h("GET /api/v1/public/dossiers/{code}", a.handlePublicDossier)
 	api("GET /api/v1/users", adminOnly, a.handleUsers)
 	api("POST /api/v1/users", adminOnly, a.handleCreateUser)
 	api("PUT /api/v1/users/{username}", adminOnly, a.handleUpdateUser)
@@ -103,6 +110,12 @@ func (a *App) routes() http.Handler {
 	api("GET /ws/counter/{counter}", displayPlus, a.handleCounterWS)
 	h("GET /counter-display/{counter}", a.handleCounterDisplayPage)
 	h("GET /login", a.handleLoginPage)
+	h("GET /hs/{code}", a.handleTracker)
+	h("GET /tra-cuu", a.handleLookup)
+	h("GET /ho-so/{code}/{form}", a.handleDossierPrint)
+	h("GET /ho-so/phieu/{id}", a.handleSlipPrint)
+	h("GET /ban-giao/{code}", a.handleHandoverPage)
+	h("POST /ban-giao/{code}", a.handleHandoverForm)
 	h("GET /rate/{counter}", a.handleRatePage)
 	h("GET /counter", a.handleConsolePage)
 	h("GET /monitor", a.handleMonitorPage)
@@ -560,12 +573,18 @@ func (a *App) signInCounter(u auth.User, pc, chosen string) (string, error) {
 	return place, nil
 }
 
+// cookieAge is a session's lifetime as Max-Age, not Expires: a kiosk or a
+// TV stick whose clock is wrong would otherwise drop the cookie at once.
+func (a *App) cookieAge(s auth.Session) int {
+	return max(1, int(s.Expires.Sub(a.clock.Now()).Seconds()))
+}
+
 func (a *App) setSessionCookies(w http.ResponseWriter, r *http.Request, s auth.Session) {
 	secure := r.TLS != nil
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.Cookie, Path: "/", Expires: s.Expires, HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.Cookie, Path: "/", MaxAge: a.cookieAge(s), HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode})
 	// The CSRF secret is readable by the page's script, which sends it back
 	// in X-CSRF-Token; another site can neither read it nor set the header.
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: s.CSRF, Path: "/", Expires: s.Expires, Secure: secure, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: s.CSRF, Path: "/", MaxAge: a.cookieAge(s), Secure: secure, SameSite: http.SameSiteStrictMode})
 }
 
 // handleLogout ends this session, or with ?everywhere=1 every session of
@@ -631,7 +650,7 @@ func (a *App) pair(w http.ResponseWriter, r *http.Request, role, place string) {
 		return
 	}
 	if role == auth.RoleOfficial {
-		http.SetCookie(w, &http.Cookie{Name: counterPCCookie, Value: s.Cookie, Path: "/", Expires: s.Expires, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
+		http.SetCookie(w, &http.Cookie{Name: counterPCCookie, Value: s.Cookie, Path: "/", MaxAge: a.cookieAge(s), HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	} else {
 		a.setSessionCookies(w, r, s)
 	}

@@ -1,0 +1,246 @@
+package server
+
+import (
+	"image/png"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	zxqr "github.com/makiuchi-d/gozxing/qrcode"
+
+	"github.com/motcua/motcua/printer"
+	"github.com/motcua/motcua/server/clock"
+)
+
+type receiveReply struct {
+	Code     string    `json:"code"`
+	DueDate  string    `json:"due_date"`
+	DueAt    time.Time `json:"due_at"`
+	TrackURL string    `json:"track_url"`
+	Receipt  struct {
+		Print printResult `json:"print"`
+	} `json:"receipt"`
+}
+
+type dossierReply struct {
+	Dossier struct {
+		Code, State, Holder, DueDate string
+		Department                   string
+		Timeliness                   string
+		Apology                      *struct{ Reason string }
+		Steps                        []struct{ Type, To, Actor string }
+	}
+}
+
+// TestDossierEndToEnd: a ticket is served, a dossier received, the receipt
+// printed on the counter's virtual printer; the QR in its picture opens the
+// tracker, which shows the code and the appointment and no name; the control
+// sheet's QR opens the hand-over screen, which records a hand-over; an
+// apology is refused when repeated or late.
+func TestDossierEndToEnd(t *testing.T) {
+	// Monday 2 March 2026, 10:00 in Hà Nội
+	clk := clock.NewFake(time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC))
+	d := bootWith(t, Options{Clock: clk})
+	d.user("cb1", "official", "quay-1")
+	s := d.signIn("cb1", "")
+	k := d.token("kiosk", "kiosk-1")
+	tid := d.issueID(t, k, "dang-ky-doanh-nghiep", "")
+	s.act(t, "quay-1", "call-next", nil, 200)
+	s.act(t, "quay-1", "start", nil, 200)
+
+	body := map[string]any{"ticket": tid, "procedure": "1.001612", "return_channel": "counter",
+		"applicant": map[string]string{"name": "Nguyễn Văn An", "phone": "0912345678", "address": "12 Lê Lợi, Phủ Lý, Hà Nam"},
+		"documents": []map[string]any{{"name": "Giấy đề nghị đăng ký doanh nghiệp", "form": "original", "count": 1},
+			{"name": "Điều lệ công ty", "form": "original", "count": 1}, {"name": "Căn cước công dân của người đại diện", "form": "copy", "count": 1}}}
+	r := s.do("POST", "/api/v1/dossiers", body)
+	if r.status != http.StatusCreated {
+		t.Fatalf("receive: %d %s", r.status, r.body)
+	}
+	var rec receiveReply
+	r.json(t, &rec)
+	if !regexp.MustCompile(`^000\.00\.01\.H23-260302-0001$`).MatchString(rec.Code) {
+		t.Errorf("code %q, want the Circular 01/2018 form with today's date and sequence 0001", rec.Code)
+	}
+	if rec.DueDate != "2026-03-05" || rec.Receipt.Print.Status != "printed" {
+		t.Errorf("3 working days from Mon 02/03: due %s (want 2026-03-05), receipt %+v", rec.DueDate, rec.Receipt.Print)
+	}
+
+	// the QR on the printed receipt, read back from the virtual printer's picture
+	jobs, err := printer.LatestJobs(d.app.spools["quay-1"], "quay-1", 1)
+	if err != nil || len(jobs) != 1 || jobs[0].PNG == "" {
+		t.Fatalf("receipt job: %v %+v", err, jobs)
+	}
+	f, err := os.Open(jobs[0].PNG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	qr, err := zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if err != nil {
+		t.Fatalf("no QR in the printed receipt: %v", err)
+	}
+	if qr.GetText() != rec.TrackURL {
+		t.Fatalf("receipt QR %q, want the tracker %q", qr.GetText(), rec.TrackURL)
+	}
+	page := d.do("GET", strings.TrimPrefix(qr.GetText(), d.base), "", nil)
+	text := string(page.body)
+	if page.status != 200 || !strings.Contains(text, rec.Code) || !strings.Contains(text, "05/03/2026") || !strings.Contains(text, "N*** V*** A***") {
+		t.Errorf("tracker page %d lacks the code, the appointment or the masked name:\n%.600s", page.status, text)
+	}
+	for _, secret := range []string{"Nguyễn Văn An", "0912345678", "Lê Lợi", "cb1"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("the public tracker shows %q", secret)
+		}
+	}
+	if r := d.do("GET", "/hs/"+rec.Code+"?k=wrong", "", nil); r.status != http.StatusNotFound || strings.Contains(string(r.body), "05/03/2026") {
+		t.Errorf("tracker with a wrong token: %d", r.status)
+	}
+
+	// the A5 receipt in two copies and the control sheet with the hand-over QR
+	a5 := s.do("GET", "/ho-so/"+rec.Code+"/giay-tiep-nhan", nil)
+	if a5.status != 200 || strings.Count(string(a5.body), rec.Code) < 2 || !strings.Contains(string(a5.body), "Nguyễn Văn An") {
+		t.Errorf("A5 receipt: %d %.300s", a5.status, a5.body)
+	}
+	sheet := s.do("GET", "/ho-so/"+rec.Code+"/phieu-kiem-soat", nil)
+	handover := d.base + "/ban-giao/" + rec.Code
+	if sheet.status != 200 || !strings.Contains(string(sheet.body), string(qrSVG(handover))) {
+		t.Errorf("control sheet: %d, or its QR is not the hand-over screen's", sheet.status)
+	}
+	var got dossierReply
+	s.do("GET", "/api/v1/dossiers/"+rec.Code, nil).json(t, &got)
+	dept := "department:" + got.Dossier.Department
+	// scanning it: the hand-over screen, then its form
+	hp := s.do("GET", "/ban-giao/"+rec.Code, nil)
+	if hp.status != 200 || !strings.Contains(string(hp.body), "Ghi nhận bàn giao") {
+		t.Fatalf("hand-over screen: %d %.300s", hp.status, hp.body)
+	}
+	form := url.Values{"csrf": {s.csrf}, "to": {dept}, "how": {"in_person"}}
+	req, _ := http.NewRequest("POST", d.base+"/ban-giao/"+rec.Code, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := s.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	s.do("GET", "/api/v1/dossiers/"+rec.Code, nil).json(t, &got)
+	if got.Dossier.Holder != dept || got.Dossier.State != "in_progress" || len(got.Dossier.Steps) != 1 || !strings.Contains(got.Dossier.Steps[0].Actor, "cb1") {
+		t.Errorf("after the hand-over: %+v", got.Dossier)
+	}
+	// a forged form (no CSRF) records nothing
+	bad, _ := http.NewRequest("POST", d.base+"/ban-giao/"+rec.Code, strings.NewReader(url.Values{"to": {"post"}, "how": {"in_person"}}.Encode()))
+	bad.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if res, err := s.c.Do(bad); err != nil || res.StatusCode != http.StatusForbidden {
+		t.Errorf("hand-over without CSRF: %v %v", res.StatusCode, err)
+	}
+
+	// apology: once, and at least one working day before the due date
+	clk.Set(time.Date(2026, 3, 3, 2, 0, 0, 0, time.UTC)) // Tue 03/03
+	s = d.signIn("cb1", "")                              // yesterday's session has expired
+	ap := map[string]string{"type": "apology", "note": "Cần xác minh thêm thông tin đăng ký", "new_due_date": "2026-03-10"}
+	if r := s.do("POST", "/api/v1/dossiers/"+rec.Code+"/events", ap); r.status != 200 {
+		t.Fatalf("apology: %d %s", r.status, r.body)
+	}
+	if r := s.do("POST", "/api/v1/dossiers/"+rec.Code+"/events", ap); r.status != http.StatusConflict || !strings.Contains(string(r.body), "apology-repeated") {
+		t.Errorf("second apology: %d %s", r.status, r.body)
+	}
+	if page := d.do("GET", strings.TrimPrefix(rec.TrackURL, d.base), "", nil); !strings.Contains(string(page.body), "ngày 10 tháng 3 năm 2026") {
+		t.Errorf("the tracker does not show the apology's new date")
+	}
+	// a second dossier, apologised for on its due date: refused
+	s2 := s.do("POST", "/api/v1/dossiers", body)
+	var rec2 receiveReply
+	s2.json(t, &rec2)
+	if rec2.Code != "000.00.01.H23-260303-0001" {
+		t.Errorf("next day's first code: %q", rec2.Code)
+	}
+	clk.Set(time.Date(2026, 3, 6, 2, 0, 0, 0, time.UTC)) // Fri 06/03, its due date
+	s = d.signIn("cb1", "")
+	if r := s.do("POST", "/api/v1/dossiers/"+rec2.Code+"/events", map[string]string{"type": "apology", "note": "trễ", "new_due_date": "2026-03-12"}); r.status != http.StatusConflict || !strings.Contains(string(r.body), "apology-late") {
+		t.Errorf("late apology: %d %s", r.status, r.body)
+	}
+
+	// result and return: the first one was late (due 05/03, ready 06/03)
+	s.do("POST", "/api/v1/dossiers/"+rec.Code+"/events", map[string]string{"type": "result_ready"})
+	if r := s.do("POST", "/api/v1/dossiers/"+rec.Code+"/events", map[string]string{"type": "returned", "how": "counter"}); r.status != 200 {
+		t.Fatalf("returned: %d %s", r.status, r.body)
+	}
+	s.do("GET", "/api/v1/dossiers/"+rec.Code, nil).json(t, &got)
+	if got.Dossier.State != "returned" || got.Dossier.Timeliness != "late" {
+		t.Errorf("returned: %+v", got.Dossier)
+	}
+	if n, err := verifyChain(d.app); err != nil || n < 10 {
+		t.Errorf("audit chain over tickets and dossiers: %d %v", n, err)
+	}
+}
+
+func TestCalendarAPI(t *testing.T) {
+	d := boot(t, "")
+	tok := d.token("official", "")
+	var v struct {
+		DueDate string `json:"due_date"`
+		Skipped []struct{ Date, Reason string }
+	}
+	r := d.do("GET", "/api/v1/calendar/appointment?received_at="+url.QueryEscape("2026-03-02T10:00:00+07:00")+"&working_days=5", tok, nil)
+	r.json(t, &v)
+	if r.status != 200 || v.DueDate != "2026-03-09" || len(v.Skipped) != 2 {
+		t.Errorf("5 working days from Mon 02/03/2026: %d %+v, want 2026-03-09 skipping the weekend", r.status, v)
+	}
+	var days struct {
+		Days []struct {
+			Date, Reason string
+			Working      bool
+		}
+	}
+	d.do("GET", "/api/v1/calendar/days?year=2026", tok, nil).json(t, &days)
+	found := map[string]string{}
+	for _, x := range days.Days {
+		found[x.Date] = x.Reason
+	}
+	if found["2026-02-17"] != "Tết Nguyên Đán" || found["2026-04-26"] == "" || found["2026-04-27"] == "" {
+		t.Errorf("2026: Tết %q, Giỗ Tổ %q, its compensatory Monday %q", found["2026-02-17"], found["2026-04-26"], found["2026-04-27"])
+	}
+	for _, q := range []string{"year=abc", "year=3000"} {
+		if r := d.do("GET", "/api/v1/calendar/days?"+q, tok, nil); r.status != 400 {
+			t.Errorf("%s: %d", q, r.status)
+		}
+	}
+	if r := d.do("GET", "/api/v1/calendar/appointment?received_at=yesterday&working_days=5", tok, nil); r.status != 400 {
+		t.Errorf("bad received_at: %d", r.status)
+	}
+}
+
+func TestVietnameseDates(t *testing.T) {
+	tests := []struct {
+		at   time.Time
+		date string
+		long string
+	}{
+		{time.Date(2026, 2, 5, 9, 0, 0, 0, clock.Local), "ngày 05 tháng 02 năm 2026", "09 giờ 00 phút, ngày 05 tháng 02 năm 2026"},
+		{time.Date(2025, 9, 15, 16, 0, 0, 0, clock.Local), "ngày 15 tháng 9 năm 2025", "16 giờ 00 phút, ngày 15 tháng 9 năm 2025"},
+		{time.Date(2026, 3, 9, 16, 5, 0, 0, clock.Local), "ngày 09 tháng 3 năm 2026", "16 giờ 05 phút, ngày 09 tháng 3 năm 2026"},
+		{time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC), "ngày 27 tháng 11 năm 2026", "10 giờ 00 phút, ngày 27 tháng 11 năm 2026"},
+	}
+	for _, tt := range tests {
+		if got := viDate(tt.at); got != tt.date {
+			t.Errorf("viDate(%v) = %q, want %q", tt.at, got, tt.date)
+		}
+		if got := viLongTime(tt.at); got != tt.long {
+			t.Errorf("viLongTime(%v) = %q, want %q", tt.at, got, tt.long)
+		}
+	}
+	for in, want := range map[string]string{"Nguyễn Văn An": "N*** V*** A***", "  Đỗ   Thị  Ánh ": "Đ*** T*** Á***", "": ""} {
+		if got := maskName(in); got != want {
+			t.Errorf("maskName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,436 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/skip2/go-qrcode"
+
+	"github.com/motcua/motcua/printer"
+	"github.com/motcua/motcua/server/apperr"
+	"github.com/motcua/motcua/server/auth"
+	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/dossier"
+	"github.com/motcua/motcua/server/workday"
+)
+
+// The dossiers' HTTP side: receiving at the counter (with the receipt on
+// the counter's printer), steps, the calendar, the print views for a laser
+// printer, and the public tracker behind the receipt's QR.
+
+type receiveBody struct {
+	dossier.ReceiveRequest
+	// Outcome is receive (default), supplement or refusal: an incomplete
+	// dossier gets a slip instead of a code, and no clock.
+	Outcome string   `json:"outcome,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+	Missing []string `json:"missing,omitempty"`
+}
+
+func (a *App) trackURL(d dossier.Dossier) string {
+	return a.PublicURL() + "/hs/" + d.Code + "?k=" + d.Token
+}
+
+func (a *App) handleReceiveDossier(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var b receiveBody
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if b.Counter == "" && p.Role == auth.RoleOfficial {
+		b.Counter = p.Place
+	}
+	if b.Counter != "" {
+		if err := a.place(p, placeCounter, b.Counter); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	ctx := r.Context()
+	switch b.Outcome {
+	case "", "receive":
+	case "supplement", "refusal":
+		sl, err := a.Dossiers.AddSlip(ctx, dossier.SlipRequest{Kind: b.Outcome, Ticket: b.Ticket, Counter: b.Counter, Procedure: b.Procedure,
+			Applicant: b.Applicant, Reason: b.Reason, Missing: b.Missing}, p.Name)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, map[string]any{"slip": sl, "print_url": fmt.Sprintf("/ho-so/phieu/%d", sl.ID)})
+		return
+	default:
+		a.writeError(w, r, apperr.New(apperr.Invalid, "outcome", "Kết quả tiếp nhận không hợp lệ", "outcome must be receive, supplement or refusal"))
+		return
+	}
+	d, err := a.Dossiers.Receive(ctx, b.ReceiveRequest, p.Name)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	res := printResult{Status: "none"}
+	if d.Counter != "" {
+		res = a.printReceipt(ctx, d)
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"code": d.Code, "received_at": d.ReceivedAt, "due_date": d.DueDate, "due_at": d.DueAt,
+		"track_url": a.trackURL(d), "receipt": map[string]any{"print": res, "a5_url": "/ho-so/" + d.Code + "/giay-tiep-nhan"},
+		"control_sheet_url": "/ho-so/" + d.Code + "/phieu-kiem-soat"})
+}
+
+// printReceipt prints the thermal receipt on the counter's printer.
+func (a *App) printReceipt(ctx context.Context, d dossier.Dossier) printResult {
+	p, prof := a.printerOf(d.Counter)
+	if p == nil {
+		return printResult{Status: "none"}
+	}
+	proc, _ := a.procedure(d.Procedure)
+	c, _ := a.Cfg.Counter(d.Counter)
+	doc := printer.Receipt{Center: a.Cfg.Center.Name, Code: d.Code, Procedure: proc.Name, Applicant: d.Applicant.Name,
+		ReceivedAt: d.ReceivedAt.In(clock.Local), DueAt: d.DueAt.In(clock.Local), Channel: channelVI(d.ReturnChannel, c.Number),
+		Official: officialName(d.Official), Counter: c.Number, Hotline: a.Cfg.Dossier.Hotline, TrackURL: a.trackURL(d)}
+	data, err := printer.Encode(doc, prof)
+	if err == nil {
+		pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		err = p.Print(pctx, printer.Job{ID: "receipt-" + strconv.FormatInt(d.ID, 10), Data: data})
+		cancel()
+	}
+	if err != nil {
+		a.log.Warn("receipt print failed", "component", "printer", "device", d.Counter, "dossier", d.Code, "err", err)
+		return printResult{Status: printOutcome(err), Error: printErrorVI(err)}
+	}
+	go a.refreshPrinter(context.WithoutCancel(ctx), d.Counter)
+	return printResult{Status: "printed"}
+}
+
+// officialName drops the "(username)" the log keeps.
+func officialName(s string) string {
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		return s[:i]
+	}
+	return s
+}
+
+func channelVI(ch string, counter int) string {
+	switch ch {
+	case "post":
+		return "Qua dịch vụ bưu chính công ích"
+	case "online":
+		return "Trực tuyến"
+	}
+	if counter > 0 {
+		return fmt.Sprintf("Tại Trung tâm (quầy số %d)", counter)
+	}
+	return "Tại Trung tâm"
+}
+
+func (a *App) handleDossier(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	d, err := a.Dossiers.Get(r.Context(), r.PathValue("code"))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dossier": d, "track_url": a.trackURL(d)})
+}
+
+func (a *App) handleDossiers(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	q := r.URL.Query()
+	f := dossier.Filter{State: q.Get("state"), DueBefore: q.Get("due_before"), Department: q.Get("department")}
+	if f.DueBefore != "" {
+		if _, err := time.Parse("2006-01-02", f.DueBefore); err != nil {
+			a.writeError(w, r, apperr.New(apperr.Invalid, "bad-query", "Tham số không hợp lệ", "due_before must be YYYY-MM-DD"))
+			return
+		}
+	}
+	ds, err := a.Dossiers.List(r.Context(), f)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dossiers": ds})
+}
+
+func (a *App) handleDossierStep(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var b dossier.StepRequest
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	d, err := a.Dossiers.AddStep(r.Context(), r.PathValue("code"), b, p.Name)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"dossier": d})
+}
+
+func (a *App) handleAppointment(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	q := r.URL.Query()
+	at, err := time.Parse(time.RFC3339, q.Get("received_at"))
+	unit := workday.WorkingDays
+	n, err2 := strconv.Atoi(q.Get("working_days"))
+	if q.Get("working_hours") != "" {
+		unit = workday.WorkingHours
+		n, err2 = strconv.Atoi(q.Get("working_hours"))
+	}
+	if err != nil || err2 != nil || n < 0 || n > 366 {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-query", "Tham số không hợp lệ", "received_at=RFC3339 and working_days (or working_hours) = 0…366"))
+		return
+	}
+	due := a.Dossiers.Calendar().Appointment(at, n, unit)
+	skipped := []map[string]string{}
+	for _, d := range due.Skipped {
+		skipped = append(skipped, map[string]string{"date": d.Date.String(), "reason": d.Reason})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"due_date": due.Date.String(), "due_at": due.At, "skipped": skipped})
+}
+
+func (a *App) handleCalendarDays(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	y, err := strconv.Atoi(r.URL.Query().Get("year"))
+	if err != nil || y < 1900 || y > 2199 {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-query", "Năm không hợp lệ", "year must be 1900…2199"))
+		return
+	}
+	days := []map[string]any{}
+	for _, d := range a.Dossiers.Calendar().Year(y) {
+		days = append(days, map[string]any{"date": d.Date.String(), "working": d.Working, "reason": d.Reason})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"year": y, "days": days})
+}
+
+// --- pages ---
+
+// qrSVG draws s as an inline SVG QR code.
+func qrSVG(s string) template.HTML {
+	q, err := qrcode.New(s, qrcode.Medium)
+	if err != nil {
+		return ""
+	}
+	q.DisableBorder = false
+	bm := q.Bitmap()
+	var b bytes.Buffer
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="QR"><rect width="100%%" height="100%%" fill="#fff"/><path fill="#000" d="`, len(bm), len(bm))
+	for y, row := range bm {
+		for x, on := range row {
+			if on {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return template.HTML(b.String())
+}
+
+//go:embed web/dossier/*.html
+var dossierFS embed.FS
+
+var dossierPages = template.Must(template.ParseFS(dossierFS, "web/dossier/*.html"))
+
+func (a *App) renderDossierPage(w http.ResponseWriter, r *http.Request, name string, data map[string]any) {
+	data["CSS"] = staffAssets.URL("forms.css")
+	data["JS"] = staffAssets.URL("forms.js")
+	var buf bytes.Buffer
+	if err := dossierPages.ExecuteTemplate(&buf, name, data); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+	w.Write(buf.Bytes())
+}
+
+// handleDossierPrint serves the A5 print views of a dossier to staff.
+func (a *App) handleDossierPrint(w http.ResponseWriter, r *http.Request) {
+	if a.staffPrincipal(w, r, officialUp...) == nil {
+		return
+	}
+	d, err := a.Dossiers.Get(r.Context(), r.PathValue("code"))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	v := a.dossierView(d, false)
+	switch r.PathValue("form") {
+	case "giay-tiep-nhan":
+		a.renderDossierPage(w, r, "receipt.html", map[string]any{"D": v})
+	case "phieu-kiem-soat":
+		a.renderDossierPage(w, r, "control-sheet.html", map[string]any{"D": v, "HandoverQR": qrSVG(a.PublicURL() + "/ban-giao/" + d.Code)})
+	case "phieu-xin-loi":
+		if d.Apology == nil {
+			a.writeError(w, r, apperr.New(apperr.NotFound, "no-apology", "Hồ sơ này chưa có phiếu xin lỗi", "no apology"))
+			return
+		}
+		a.renderDossierPage(w, r, "apology.html", map[string]any{"D": v})
+	default:
+		a.writeError(w, r, apperr.New(apperr.NotFound, "no-such-form", "Không có mẫu phiếu này", "unknown form"))
+	}
+}
+
+func (a *App) handleSlipPrint(w http.ResponseWriter, r *http.Request) {
+	if a.staffPrincipal(w, r, officialUp...) == nil {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-id", "Số phiếu không hợp lệ", "id"))
+		return
+	}
+	sl, err := a.Dossiers.Slip(r.Context(), id)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.renderDossierPage(w, r, "slip.html", map[string]any{"S": a.slipView(sl)})
+}
+
+// handleTracker is /hs/{code}?k=: the receipt's QR, public, no name.
+func (a *App) handleTracker(w http.ResponseWriter, r *http.Request) {
+	data := map[string]any{"CSS": ticketAssets.URL("tracker.css"), "Center": a.Cfg.Center.Name}
+	d, err := a.Dossiers.Public(r.Context(), r.PathValue("code"), r.URL.Query().Get("k"))
+	status := http.StatusOK
+	if e, ok := apperr.As(err); ok && e.Code == apperr.NotFound {
+		data["NotFound"], status = true, http.StatusNotFound
+	} else if err != nil {
+		a.writeError(w, r, err)
+		return
+	} else {
+		data["D"] = a.dossierView(d, true)
+	}
+	a.renderPublic(w, status, "tracker.html", data)
+}
+
+func (a *App) renderPublic(w http.ResponseWriter, status int, name string, data map[string]any) {
+	var buf bytes.Buffer
+	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+		http.Error(w, "template error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; frame-ancestors 'none'")
+	h.Set("Referrer-Policy", "no-referrer") // the token stays out of other sites' logs
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// handleLookup is /tra-cuu: a code's progress and nothing more, throttled
+// per address against enumeration.
+func (a *App) handleLookup(w http.ResponseWriter, r *http.Request) {
+	data := map[string]any{"CSS": ticketAssets.URL("tracker.css"), "Center": a.Cfg.Center.Name}
+	code := strings.TrimSpace(r.URL.Query().Get("ma"))
+	data["Query"] = code
+	status := http.StatusOK
+	if code != "" {
+		key := "lookup:" + clientIP(r)
+		if a.limiter.blocked(key) > 0 {
+			data["Throttled"], status = true, http.StatusTooManyRequests
+		} else if d, err := a.Dossiers.Get(r.Context(), code); err == nil {
+			v := a.dossierView(d, true)
+			v.Masked, v.Applicant = "", ApplicantView{}
+			data["Found"], data["D"] = true, v
+		} else if e, ok := apperr.As(err); ok && e.Code == apperr.NotFound {
+			a.limiter.fail(key) // only misses count: a citizen with a right code is never blocked
+			status = http.StatusNotFound
+		} else {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	a.renderPublic(w, status, "tracuu.html", data)
+}
+
+func (a *App) handlePublicDossier(w http.ResponseWriter, r *http.Request) {
+	d, err := a.Dossiers.Public(r.Context(), r.PathValue("code"), r.URL.Query().Get("k"))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	v := a.dossierView(d, true)
+	writeJSON(w, http.StatusOK, map[string]any{"code": v.Code, "procedure": v.Procedure.Name, "department": v.Procedure.DepartmentName,
+		"applicant": v.Masked, "received_date": v.ReceivedDate, "due_date": v.DueDate, "state": v.StateText, "timeliness": v.Timeliness,
+		"steps": v.Steps, "apology": v.Apology, "collect": v.CollectText})
+}
+
+// calendarSettings are the calendar's overrides and office hours from the
+// configuration (validated with it).
+func (a *App) calendarSettings() ([]workday.Override, workday.Hours, error) {
+	h := workday.DefaultHours()
+	if m, af, err := a.Cfg.Dossier.Hours.Sessions(); err == nil {
+		h.Morning, h.Afternoon = m, af
+	}
+	if err := h.Validate(); err != nil {
+		return nil, h, fmt.Errorf("dossier hours: %w", err)
+	}
+	var out []workday.Override
+	for _, o := range a.Cfg.Dossier.Overrides {
+		t, err := time.Parse("2006-01-02", o.Date)
+		if err != nil {
+			return nil, h, fmt.Errorf("dossier override %q: %w", o.Date, err)
+		}
+		out = append(out, workday.Override{Date: workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Working: o.Working, Reason: o.Reason})
+	}
+	return out, h, nil
+}
+
+// The hand-over screen: the control sheet's QR opens it on a phone (or a
+// USB scanner types its URL), a signed-in official picks who receives the
+// paper dossier, and the step is recorded under their name. A plain form,
+// so it works on any phone without script.
+
+func (a *App) handleHandoverPage(w http.ResponseWriter, r *http.Request) {
+	p := a.staffPrincipal(w, r, officialUp...)
+	if p == nil {
+		return
+	}
+	a.renderHandover(w, r, p, "", "")
+}
+
+func (a *App) renderHandover(w http.ResponseWriter, r *http.Request, p *auth.Principal, done, failed string) {
+	d, err := a.Dossiers.Get(r.Context(), r.PathValue("code"))
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	type opt struct{ Value, Label string }
+	opts := []opt{{"center", a.Cfg.Center.Name}}
+	for _, dep := range a.Cfg.Departments {
+		opts = append(opts, opt{"department:" + dep.ID, dep.Name})
+	}
+	opts = append(opts, opt{"post", "Bưu chính công ích"})
+	render(w, "handover.html", map[string]any{"D": a.dossierView(d, false), "Holder": d.Holder, "Options": opts, "CSRF": p.CSRF,
+		"Me": p.Name, "Done": done, "Failed": failed, "CSS": staffAssets.URL("staff.css"), "Returned": d.State == dossier.Returned})
+}
+
+func (a *App) handleHandoverForm(w http.ResponseWriter, r *http.Request) {
+	p := a.staffPrincipal(w, r, officialUp...)
+	if p == nil {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8192)
+	if err := r.ParseForm(); err != nil || !auth.Equal(r.PostForm.Get("csrf"), p.CSRF) {
+		a.writeError(w, r, errCSRF)
+		return
+	}
+	f := r.PostForm
+	_, err := a.Dossiers.AddStep(r.Context(), r.PathValue("code"), dossier.StepRequest{Type: dossier.StepHandover,
+		To: f.Get("to"), How: f.Get("how"), Waybill: f.Get("waybill"), Note: f.Get("note")}, p.Name)
+	if err != nil {
+		title := "Không ghi được bàn giao"
+		if e, ok := apperr.As(err); ok {
+			title = e.Title
+		} else {
+			a.log.Error("handover", "err", err)
+		}
+		a.renderHandover(w, r, p, "", title)
+		return
+	}
+	a.renderHandover(w, r, p, "Đã ghi nhận bàn giao cho "+a.partyVI(f.Get("to")), "")
+}

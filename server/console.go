@@ -9,6 +9,8 @@ import (
 
 	"github.com/motcua/motcua/server/apperr"
 	"github.com/motcua/motcua/server/auth"
+	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/dossier"
 	"github.com/motcua/motcua/server/queue"
 )
 
@@ -171,6 +173,8 @@ type ConsoleState struct {
 	Devices       map[string]DeviceView `json:"devices"`
 	Today         queue.CounterDay      `json:"today"`
 	MayCallAny    bool                  `json:"may_call_specific"`
+	Procedures    []consoleProcedure    `json:"procedures"`
+	Dossiers      []consoleDossier      `json:"dossiers"`
 	Targets       struct {
 		Services  []nameID         `json:"services"`
 		Counters  []targetCounter  `json:"counters"`
@@ -253,6 +257,10 @@ func (a *App) consoleState(ctx context.Context, id string, p *auth.Principal) (*
 			st.Targets.Counters = append(st.Targets.Counters, targetCounter{c.ID, c.Number, c.Name, c.State})
 		}
 	}
+	st.Procedures = a.consoleProcedures(st.Current)
+	if st.Dossiers, err = a.counterDossiers(ctx, id, now); err != nil {
+		return nil, err
+	}
 	offs, err := auth.ActiveOfficials(ctx, a.DB, now)
 	if err != nil {
 		return nil, err
@@ -293,4 +301,67 @@ func (a *App) officialCounter(ctx context.Context, username string) (string, err
 		}
 	}
 	return "", apperr.New(apperr.Conflict, "official-away", fmt.Sprintf("Cán bộ %s hiện không làm việc ở quầy nào", username), "official %s is not signed in at a counter", username)
+}
+
+type consoleProcedure struct {
+	Code           string   `json:"code"`
+	Name           string   `json:"name"`
+	Department     string   `json:"department"`
+	DepartmentName string   `json:"department_name"`
+	Service        string   `json:"service"`
+	Amount         int      `json:"amount"`
+	UnitText       string   `json:"unit_text"`
+	Fees           string   `json:"fees"`
+	Documents      []string `json:"documents"`
+	ForTicket      bool     `json:"for_ticket,omitempty"`
+}
+
+type consoleDossier struct {
+	Code            string    `json:"code"`
+	ProcedureName   string    `json:"procedure_name"`
+	ApplicantMasked string    `json:"applicant_masked"`
+	ReceivedAt      time.Time `json:"received_at"`
+	DueDate         string    `json:"due_date"`
+	StateText       string    `json:"state_text"`
+	A5URL           string    `json:"a5_url"`
+	ControlURL      string    `json:"control_sheet_url"`
+	TrackURL        string    `json:"track_url"`
+}
+
+// consoleProcedures is the catalogue, the current ticket's service first.
+func (a *App) consoleProcedures(cur *TicketView) []consoleProcedure {
+	var first, rest []consoleProcedure
+	for _, p := range a.Cfg.Procedures {
+		v := a.procedureView(p.Code)
+		cp := consoleProcedure{Code: p.Code, Name: p.Name, Department: p.Department, DepartmentName: v.DepartmentName, Service: p.Service,
+			Amount: v.Amount, UnitText: v.UnitText, Fees: v.Fees, Documents: p.Documents}
+		if cp.Documents == nil {
+			cp.Documents = []string{}
+		}
+		if cur != nil && p.Service == cur.Service {
+			cp.ForTicket = true
+			first = append(first, cp)
+		} else {
+			rest = append(rest, cp)
+		}
+	}
+	return append(append([]consoleProcedure{}, first...), rest...)
+}
+
+// counterDossiers are the dossiers received at the counter today.
+func (a *App) counterDossiers(ctx context.Context, counter string, now time.Time) ([]consoleDossier, error) {
+	l := now.In(clock.Local)
+	midnight := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, clock.Local)
+	ds, err := a.Dossiers.List(ctx, dossier.Filter{Counter: counter, Since: midnight, Limit: 50, Newest: true})
+	if err != nil {
+		return nil, err
+	}
+	out := []consoleDossier{}
+	for _, d := range ds {
+		p, _ := a.procedure(d.Procedure)
+		out = append(out, consoleDossier{Code: d.Code, ProcedureName: p.Name, ApplicantMasked: maskName(d.Applicant.Name), ReceivedAt: d.ReceivedAt,
+			DueDate: d.DueDate, StateText: capitalize(dossier.StateVI(d.State)), A5URL: "/ho-so/" + d.Code + "/giay-tiep-nhan",
+			ControlURL: "/ho-so/" + d.Code + "/phieu-kiem-soat", TrackURL: a.trackURL(d)})
+	}
+	return out, nil
 }

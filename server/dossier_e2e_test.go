@@ -178,6 +178,29 @@ func TestDossierEndToEnd(t *testing.T) {
 	if got.Dossier.State != "returned" || got.Dossier.Timeliness != "late" {
 		t.Errorf("returned: %+v", got.Dossier)
 	}
+	// the applicant rates it online, once, with the receipt's token
+	token := rec.TrackURL[strings.Index(rec.TrackURL, "?k=")+3:]
+	if r := d.do("POST", "/api/v1/public/dossiers/"+rec.Code+"/rating?k=wrong", "", map[string]int{"level": 1}); r.status != http.StatusNotFound {
+		t.Errorf("rating with a wrong token: %d", r.status)
+	}
+	if r := d.do("POST", "/api/v1/public/dossiers/"+rec.Code+"/rating?k="+token, "", map[string]int{"level": 1}); r.status != 200 {
+		t.Errorf("citizen rating: %d %s", r.status, r.body)
+	}
+	if r := d.do("POST", "/api/v1/public/dossiers/"+rec.Code+"/rating?k="+token, "", map[string]int{"level": 3}); r.status != http.StatusConflict {
+		t.Errorf("second citizen rating: %d %s", r.status, r.body)
+	}
+	if r := d.do("POST", "/api/v1/public/dossiers/"+rec2.Code+"/rating?k="+rec2.TrackURL[strings.Index(rec2.TrackURL, "?k=")+3:], "", map[string]int{"level": 1}); r.status != http.StatusConflict || !strings.Contains(string(r.body), "not-returned") {
+		t.Errorf("rating a dossier not returned: %d %s", r.status, r.body)
+	}
+	var rated struct {
+		Dossier struct {
+			CitizenRating int `json:"citizen_rating"`
+		}
+	}
+	s.do("GET", "/api/v1/dossiers/"+rec.Code, nil).json(t, &rated)
+	if rated.Dossier.CitizenRating != 1 {
+		t.Errorf("citizen rating stored: %d", rated.Dossier.CitizenRating)
+	}
 	if n, err := verifyChain(d.app); err != nil || n < 10 {
 		t.Errorf("audit chain over tickets and dossiers: %d %v", n, err)
 	}

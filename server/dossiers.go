@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/motcua/motcua/server/auth"
 	"github.com/motcua/motcua/server/clock"
 	"github.com/motcua/motcua/server/dossier"
+	"github.com/motcua/motcua/server/queue"
 	"github.com/motcua/motcua/server/workday"
 )
 
@@ -302,6 +304,13 @@ func (a *App) handleTracker(w http.ResponseWriter, r *http.Request) {
 		return
 	} else {
 		data["D"] = a.dossierView(d, true)
+		data["Token"] = d.Token
+		levels := queue.RatingLevels(a.Cfg.Queue.RatingLevels)
+		data["Levels"] = levels
+		data["CanRate"] = d.State == dossier.Returned && d.CitizenRating == 0
+		if d.CitizenRating > 0 && d.CitizenRating <= len(levels) {
+			data["Rated"] = levels[d.CitizenRating-1].Label
+		}
 	}
 	a.renderPublic(w, status, "tracker.html", data)
 }
@@ -433,4 +442,40 @@ func (a *App) handleHandoverForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.renderHandover(w, r, p, "Đã ghi nhận bàn giao cho "+a.partyVI(f.Get("to")), "")
+}
+
+// handlePublicRating: after the return, the applicant rates the handling
+// of their dossier online, once (JSON).
+func (a *App) handlePublicRating(w http.ResponseWriter, r *http.Request) {
+	var b struct {
+		Level int `json:"level"`
+	}
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	if err := a.Dossiers.RateByCitizen(r.Context(), r.PathValue("code"), r.URL.Query().Get("k"), b.Level, a.Cfg.Queue.RatingLevels); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"rated": true})
+}
+
+// handleTrackerRating is the tracker page's form: no script, so it works in
+// any in-app browser; the answer is the page again.
+func (a *App) handleTrackerRating(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 1024)
+	if err := r.ParseForm(); err != nil {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-form", "Dữ liệu không hợp lệ", "%v", err))
+		return
+	}
+	code, token := r.PathValue("code"), r.URL.Query().Get("k")
+	level, _ := strconv.Atoi(r.PostForm.Get("level"))
+	if err := a.Dossiers.RateByCitizen(r.Context(), code, token, level, a.Cfg.Queue.RatingLevels); err != nil {
+		if e, ok := apperr.As(err); !ok || e.Code == apperr.Internal {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/hs/"+url.PathEscape(code)+"?k="+url.QueryEscape(token), http.StatusSeeOther)
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/motcua/motcua/server/apperr"
 	"github.com/motcua/motcua/server/auth"
 	"github.com/motcua/motcua/server/clock"
+	"github.com/motcua/motcua/server/dossier"
 	"github.com/motcua/motcua/server/queue"
+	"github.com/motcua/motcua/server/workday"
 )
 
 type monitorCounter struct {
@@ -59,7 +61,7 @@ type monitorDevice struct {
 // Alert is one condition the supervisor should act on.
 type Alert struct {
 	ID       string    `json:"id"`   // stable while the condition lasts: "wait:<service>"
-	Kind     string    `json:"kind"` // wait, unserved, idle, printer, screen (keypad with its driver)
+	Kind     string    `json:"kind"` // wait, unserved, idle, printer, screen, keypad, dossier
 	Severity string    `json:"severity"`
 	Title    string    `json:"title"`
 	Since    time.Time `json:"since"`
@@ -74,6 +76,26 @@ type MonitorState struct {
 	Kiosks     []monitorDevice  `json:"kiosks"`
 	Screens    []monitorDevice  `json:"screens"`
 	Thresholds map[string]int   `json:"thresholds"`
+	Dossiers   monitorDossiers  `json:"dossiers"`
+}
+
+type monitorDossier struct {
+	Code           string    `json:"code"`
+	ProcedureName  string    `json:"procedure_name"`
+	Department     string    `json:"department"`
+	DepartmentName string    `json:"department_name"`
+	DueDate        string    `json:"due_date"`
+	Holder         string    `json:"holder"`
+	HolderSince    time.Time `json:"holder_since"`
+	StateText      string    `json:"state_text"`
+	DaysLate       int       `json:"days_late,omitempty"`
+}
+
+type monitorDossiers struct {
+	Near        []monitorDossier `json:"near"`
+	Overdue     []monitorDossier `json:"overdue"`
+	Lost        []monitorDossier `json:"lost"`
+	NearDueDays int              `json:"near_due_days"`
 }
 
 func (a *App) monitorState(ctx context.Context) (*MonitorState, error) {
@@ -204,6 +226,9 @@ func (a *App) monitorState(ctx context.Context) (*MonitorState, error) {
 		}
 	}
 	st.Alerts = append(st.Alerts, a.keypadAlerts(now)...)
+	if err := a.monitorDossiers(ctx, st, now); err != nil {
+		return nil, err
+	}
 	slices.SortStableFunc(st.Alerts, func(x, y Alert) int {
 		if x.Severity != y.Severity {
 			return strings.Compare(x.Severity, y.Severity) // critical before warning
@@ -376,4 +401,61 @@ func (w *screenWatch) offline(id string, clients int, now time.Time, th time.Dur
 		return false, time.Time{}
 	}
 	return true, last.Add(th)
+}
+
+// monitorDossiers lists the dossiers near their due date, overdue, and
+// possibly lost, and raises an alert for each overdue or lost one: the
+// center no longer warns departments by hand.
+func (a *App) monitorDossiers(ctx context.Context, st *MonitorState, now time.Time) error {
+	near, overdue, err := a.Dossiers.Due(ctx)
+	if err != nil {
+		return err
+	}
+	open, err := a.Dossiers.List(ctx, dossier.Filter{State: "open"})
+	if err != nil {
+		return err
+	}
+	view := func(d dossier.Dossier) monitorDossier {
+		p, _ := a.procedure(d.Procedure)
+		dep, _ := a.Cfg.Department(d.Department)
+		return monitorDossier{Code: d.Code, ProcedureName: p.Name, Department: d.Department, DepartmentName: dep.Name, DueDate: d.DueDate,
+			Holder: a.partyVI(d.Holder), HolderSince: d.HolderSince, StateText: capitalize(dossier.StateVI(d.State))}
+	}
+	md := monitorDossiers{Near: []monitorDossier{}, Overdue: []monitorDossier{}, Lost: []monitorDossier{}, NearDueDays: a.Cfg.Dossier.NearDueDays}
+	for _, d := range near {
+		md.Near = append(md.Near, view(d))
+	}
+	today := workday.DateOf(now)
+	for _, d := range overdue {
+		v := view(d)
+		if due, err := time.ParseInLocation("2006-01-02", d.DueDate, clock.Local); err == nil {
+			v.DaysLate = a.workingDaysAfter(workday.DateOf(due), today)
+		}
+		md.Overdue = append(md.Overdue, v)
+		st.Alerts = append(st.Alerts, Alert{ID: "dossier:" + d.Code, Kind: "dossier", Severity: "critical", Since: d.DueAt,
+			Title: fmt.Sprintf("Hồ sơ %s (%s) quá hạn %d ngày làm việc, đang ở %s", d.Code, v.DepartmentName, v.DaysLate, v.Holder)})
+	}
+	for _, d := range open {
+		if !d.PossiblyLost {
+			continue
+		}
+		v := view(d)
+		md.Lost = append(md.Lost, v)
+		st.Alerts = append(st.Alerts, Alert{ID: "lost:" + d.Code, Kind: "dossier", Severity: "warning", Since: d.HolderSince,
+			Title: fmt.Sprintf("Hồ sơ %s có thể thất lạc: ở %s từ %s chưa bàn giao", d.Code, v.Holder, viShort(d.HolderSince))})
+	}
+	st.Dossiers = md
+	return nil
+}
+
+// workingDaysAfter counts the working days after from up to and including to.
+func (a *App) workingDaysAfter(from, to workday.Date) int {
+	n := 0
+	cal := a.Dossiers.Calendar()
+	for d := from.AddDays(1); !d.After(to) && n < 1000; d = d.AddDays(1) {
+		if ok, _ := cal.Working(d); ok {
+			n++
+		}
+	}
+	return n
 }

@@ -31,6 +31,7 @@ const (
 	EvReceived = "dossier.received"
 	EvStep     = "dossier.step"
 	EvSlip     = "dossier.slip"
+	EvRated    = "dossier.rated"
 )
 
 // States of a dossier.
@@ -126,7 +127,9 @@ type Dossier struct {
 	// (decided at day level against the legal due date), "" before.
 	Timeliness string `json:"timeliness,omitempty"`
 	// PossiblyLost: its last hand-over is older than the step allows.
-	PossiblyLost bool   `json:"possibly_lost"`
+	PossiblyLost bool `json:"possibly_lost"`
+	// CitizenRating is the applicant's rating online after the return.
+	CitizenRating int    `json:"citizen_rating,omitempty"`
 	Steps        []Step `json:"steps,omitempty"`
 }
 

@@ -16,7 +16,7 @@ import (
 )
 
 const dossierCols = `id, code, token, COALESCE(ticket, 0), procedure, department, counter, official, applicant, documents, sets,
-	return_channel, state, received_at, clock_from, due_date, due_at, paused_at, holder, holder_since, result_at, returned_at, COALESCE(apology, ''), book_year, book_no`
+	return_channel, state, received_at, clock_from, due_date, due_at, paused_at, holder, holder_since, result_at, returned_at, COALESCE(apology, ''), book_year, book_no, COALESCE(citizen_rating, 0)`
 
 type rowScanner interface{ Scan(...any) error }
 
@@ -26,7 +26,7 @@ func scanDossier(r rowScanner) (Dossier, *time.Time, error) {
 	var received, clockFrom, dueAt, holderSince int64
 	var paused, result, returned sql.NullInt64
 	if err := r.Scan(&d.ID, &d.Code, &d.Token, &d.Ticket, &d.Procedure, &d.Department, &d.Counter, &d.Official, &app, &docs, &d.Sets,
-		&d.ReturnChannel, &d.State, &received, &clockFrom, &d.DueDate, &dueAt, &paused, &d.Holder, &holderSince, &result, &returned, &apology, &d.BookYear, &d.BookNo); err != nil {
+		&d.ReturnChannel, &d.State, &received, &clockFrom, &d.DueDate, &dueAt, &paused, &d.Holder, &holderSince, &result, &returned, &apology, &d.BookYear, &d.BookNo, &d.CitizenRating); err != nil {
 		return d, nil, err
 	}
 	ms := func(v int64) time.Time { return time.UnixMilli(v).UTC() }
@@ -155,7 +155,10 @@ type Filter struct {
 	State      string // one state, or "open" for every state before returned
 	DueBefore  string // YYYY-MM-DD: due on or before
 	Department string
+	Counter    string    // received at this counter
+	Since      time.Time // received at or after
 	Limit      int
+	Newest     bool // newest first instead of by due date
 }
 
 // List returns dossiers by due date, without their steps.
@@ -178,10 +181,22 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Dossier, error) {
 		q += " AND department = ?"
 		args = append(args, f.Department)
 	}
+	if f.Counter != "" {
+		q += " AND counter = ?"
+		args = append(args, f.Counter)
+	}
+	if !f.Since.IsZero() {
+		q += " AND received_at >= ?"
+		args = append(args, f.Since.UnixMilli())
+	}
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
 	}
-	q += " ORDER BY due_date, id LIMIT ?"
+	if f.Newest {
+		q += " ORDER BY id DESC LIMIT ?"
+	} else {
+		q += " ORDER BY due_date, id LIMIT ?"
+	}
 	args = append(args, f.Limit)
 	rows, err := s.db.R.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -448,4 +463,34 @@ func parseDate(s string) (workday.Date, error) {
 		return workday.Date{}, err
 	}
 	return workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
+}
+
+// RateByCitizen stores the applicant's own rating of a returned dossier,
+// once; the receipt's token proves it is theirs.
+func (s *Store) RateByCitizen(ctx context.Context, code, token string, level, levels int) error {
+	if level < 1 || level > levels {
+		return invalid("bad-level", "Mức đánh giá không hợp lệ", "level must be 1 to %d", levels)
+	}
+	d, err := s.Public(ctx, code, token)
+	if err != nil {
+		return err
+	}
+	_, err = s.e.Write(ctx, func(x *queue.Tx) (any, error) {
+		var state string
+		var rated sql.NullInt64
+		if err := x.QueryRow("SELECT state, citizen_rating FROM dossiers WHERE id = ?", d.ID).Scan(&state, &rated); err != nil {
+			return nil, fmt.Errorf("dossier: rate: %w", err)
+		}
+		if state != Returned {
+			return nil, conflict("not-returned", "Hồ sơ chưa trả kết quả, chưa thể đánh giá", "state %s", state)
+		}
+		if rated.Valid {
+			return nil, conflict("already-rated", "Hồ sơ này đã được đánh giá", "rated %d", rated.Int64)
+		}
+		if _, err := x.Exec("UPDATE dossiers SET citizen_rating = ?, rated_at = ? WHERE id = ?", level, x.Now().UnixMilli(), d.ID); err != nil {
+			return nil, fmt.Errorf("dossier: rate: %w", err)
+		}
+		return nil, x.Emit(EvRated, d.Ticket, "", "citizen", map[string]any{"code": d.Code, "level": level, "levels": levels, "source": "online"})
+	})
+	return err
 }

@@ -34,6 +34,8 @@ CREATE TABLE dossiers (
 	result_at      INTEGER,
 	returned_at    INTEGER,
 	apology        TEXT,                          -- JSON once issued: reason, new_due_date, at, by
+	citizen_rating INTEGER,                       -- the citizen's rating online after the return, 1 = best
+	rated_at       INTEGER,
 	book_year      INTEGER NOT NULL,
 	book_no        INTEGER NOT NULL,              -- the tracking book's entry, per year
 	UNIQUE (book_year, book_no)

@@ -130,7 +130,7 @@ type Dossier struct {
 	PossiblyLost bool `json:"possibly_lost"`
 	// CitizenRating is the applicant's rating online after the return.
 	CitizenRating int    `json:"citizen_rating,omitempty"`
-	Steps        []Step `json:"steps,omitempty"`
+	Steps         []Step `json:"steps,omitempty"`
 }
 
 // Slip is a dossier not received: the supplement request or the refusal.

@@ -267,3 +267,43 @@ func TestVietnameseDates(t *testing.T) {
 		}
 	}
 }
+
+func TestDossierDigest(t *testing.T) {
+	clk := clock.NewFake(time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC)) // Mon 02/03 10:00
+	d := bootWith(t, Options{Clock: clk})
+	d.user("cb1", "official", "quay-1")
+	s := d.signIn("cb1", "")
+	body := map[string]any{"procedure": "1.001612", "return_channel": "post",
+		"applicant": map[string]string{"name": "Trần Thị Bình", "phone": "0987654321", "address": "Phủ Lý"},
+		"documents": []map[string]any{{"name": "Giấy đề nghị", "form": "original", "count": 1}}}
+	var rec receiveReply
+	if r := s.do("POST", "/api/v1/dossiers", body); r.status != 201 {
+		t.Fatalf("receive: %d %s", r.status, r.body)
+	} else {
+		r.json(t, &rec)
+	}
+	sup := d.token("supervisor", "")
+	// due Thu 05/03; on Mon 09/03 it is 2 working days late, and held by
+	// the center since the receipt (5 working days): possibly lost
+	clk.Set(time.Date(2026, 3, 9, 1, 0, 0, 0, time.UTC))
+	r := d.do("GET", "/api/v1/dossiers/digest?format=text", sup, nil)
+	text := string(r.body)
+	for _, want := range []string{"ngày 09 tháng 3 năm 2026", "Sở Kế hoạch và Đầu tư: 1 hồ sơ quá hạn, 0 hồ sơ sắp đến hạn, 1 hồ sơ có thể thất lạc",
+		rec.Code, "hẹn trả 05/03/2026", "quá hạn 2 ngày làm việc"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("digest lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Trần Thị Bình") {
+		t.Error("the digest names the applicant")
+	}
+	var m MonitorState
+	d.do("GET", "/api/v1/monitor", sup, nil).json(t, &m)
+	if len(m.Dossiers.Overdue) != 1 || m.Dossiers.Overdue[0].DaysLate != 2 || hasAlert(m, "dossier:"+rec.Code) == nil || hasAlert(m, "lost:"+rec.Code) == nil {
+		t.Errorf("monitor dossiers: %+v, alerts %+v", m.Dossiers, m.Alerts)
+	}
+	s = d.signIn("cb1", "")
+	if page := s.do("GET", "/thu-tuc", nil); page.status != 200 || !strings.Contains(string(page.body), "1.001612") || !strings.Contains(string(page.body), "Danh mục thủ tục hành chính") {
+		t.Errorf("procedures page: %d", page.status)
+	}
+}

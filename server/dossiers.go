@@ -479,3 +479,108 @@ func (a *App) handleTrackerRating(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/hs/"+url.PathEscape(code)+"?k="+url.QueryEscape(token), http.StatusSeeOther)
 }
+
+// digestDept is one department's part of the daily digest.
+type digestDept struct {
+	Department, Name string
+	Overdue, Near    []monitorDossier
+	Lost             []monitorDossier
+}
+
+// digest groups the monitor's dossier lists by department: what the center
+// used to phone through by hand each morning.
+func (a *App) digest(st *MonitorState, only string) []digestDept {
+	by := map[string]*digestDept{}
+	var order []string
+	get := func(d monitorDossier) *digestDept {
+		if by[d.Department] == nil {
+			by[d.Department] = &digestDept{Department: d.Department, Name: d.DepartmentName}
+			order = append(order, d.Department)
+		}
+		return by[d.Department]
+	}
+	for _, d := range st.Dossiers.Overdue {
+		g := get(d)
+		g.Overdue = append(g.Overdue, d)
+	}
+	for _, d := range st.Dossiers.Near {
+		g := get(d)
+		g.Near = append(g.Near, d)
+	}
+	for _, d := range st.Dossiers.Lost {
+		g := get(d)
+		g.Lost = append(g.Lost, d)
+	}
+	var out []digestDept
+	for _, id := range a.Cfg.Departments {
+		if g := by[id.ID]; g != nil && (only == "" || only == id.ID) {
+			out = append(out, *g)
+		}
+	}
+	return out
+}
+
+// digestText is the digest as the message a department receives.
+func (a *App) digestText(day time.Time, ds []digestDept) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — tình hình giải quyết hồ sơ, %s.\n", a.Cfg.Center.Name, viDate(day))
+	if len(ds) == 0 {
+		b.WriteString("Không có hồ sơ quá hạn, sắp đến hạn hoặc chậm bàn giao.\n")
+	}
+	line := func(d monitorDossier) string {
+		s := fmt.Sprintf("  - %s: %s, hẹn trả %s, đang ở %s", d.Code, d.ProcedureName, ddmmyyyy(d.DueDate), d.Holder)
+		if d.DaysLate > 0 {
+			s += fmt.Sprintf(", quá hạn %d ngày làm việc", d.DaysLate)
+		}
+		return s + "\n"
+	}
+	for _, g := range ds {
+		fmt.Fprintf(&b, "\n%s: %d hồ sơ quá hạn, %d hồ sơ sắp đến hạn, %d hồ sơ có thể thất lạc.\n", g.Name, len(g.Overdue), len(g.Near), len(g.Lost))
+		for _, sec := range []struct {
+			title string
+			ds    []monitorDossier
+		}{{"Quá hạn", g.Overdue}, {"Sắp đến hạn", g.Near}, {"Có thể thất lạc (chưa bàn giao)", g.Lost}} {
+			if len(sec.ds) == 0 {
+				continue
+			}
+			b.WriteString(sec.title + ":\n")
+			for _, d := range sec.ds {
+				b.WriteString(line(d))
+			}
+		}
+	}
+	return b.String()
+}
+
+// handleDigest is the daily digest (supervisor+): JSON by department, or
+// with format=text the message to send each department.
+func (a *App) handleDigest(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	st := &MonitorState{}
+	if err := a.monitorDossiers(r.Context(), st, a.clock.Now()); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	ds := a.digest(st, r.URL.Query().Get("department"))
+	if r.URL.Query().Get("format") == "text" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte(a.digestText(a.clock.Now(), ds)))
+		return
+	}
+	if ds == nil {
+		ds = []digestDept{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"date": workday.DateOf(a.clock.Now()).String(), "departments": ds})
+}
+
+// handleProceduresPage is the procedure catalogue for staff: what each
+// procedure needs and how long it takes, as the configuration defines it.
+func (a *App) handleProceduresPage(w http.ResponseWriter, r *http.Request) {
+	if a.staffPrincipal(w, r, officialUp...) == nil {
+		return
+	}
+	var ps []ProcedureView
+	for _, p := range a.Cfg.Procedures {
+		ps = append(ps, a.procedureView(p.Code))
+	}
+	render(w, "procedures.html", map[string]any{"Center": a.Cfg.Center.Name, "Procedures": ps, "CSS": staffAssets.URL("staff.css")})
+}

@@ -179,21 +179,30 @@ func (a *App) handleSpool(w http.ResponseWriter, r *http.Request) {
 	http.ServeFile(w, r, filepath.Join(dir, id, file))
 }
 
-func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
+// startForm admits a form posted from the demo's start page: only on the
+// demo, only from the server itself, and not from another site's page
+// (its Origin). It answers the refusal itself.
+func (a *App) startForm(w http.ResponseWriter, r *http.Request, refused error) bool {
 	if !a.canPair(r) {
-		a.writeError(w, r, apperr.New(apperr.Forbidden, "pairing-not-allowed", "Chỉ ghép nối nhanh được trên máy chủ của trung tâm mẫu", "one-click pairing is for the demo, from loopback"))
-		return
+		a.writeError(w, r, refused)
+		return false
 	}
-	// A form posted from another site must not pair this browser.
 	if o := r.Header.Get("Origin"); o != "" {
 		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
 			a.writeError(w, r, errCSRF)
-			return
+			return false
 		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	if err := r.ParseForm(); err != nil {
 		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-form", "Dữ liệu không hợp lệ", "%v", err))
+		return false
+	}
+	return true
+}
+
+func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
+	if !a.startForm(w, r, apperr.New(apperr.Forbidden, "pairing-not-allowed", "Chỉ ghép nối nhanh được trên máy chủ của trung tâm mẫu", "one-click pairing is for the demo, from loopback")) {
 		return
 	}
 	role, place := r.PostForm.Get("role"), r.PostForm.Get("place")
@@ -207,19 +216,7 @@ func (a *App) handleStartPair(w http.ResponseWriter, r *http.Request) {
 // handleStartKey presses a key of a simulated keypad: the demo's stand-in
 // for a citizen at the counter (loopback only, like one-click pairing).
 func (a *App) handleStartKey(w http.ResponseWriter, r *http.Request) {
-	if !a.canPair(r) {
-		a.writeError(w, r, apperr.New(apperr.Forbidden, "keys-not-allowed", "Chỉ bấm phím mô phỏng được trên máy chủ của trung tâm mẫu", "virtual keys are for the demo, from loopback"))
-		return
-	}
-	if o := r.Header.Get("Origin"); o != "" {
-		if u, err := url.Parse(o); err != nil || u.Host != r.Host {
-			a.writeError(w, r, errCSRF)
-			return
-		}
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	if err := r.ParseForm(); err != nil {
-		a.writeError(w, r, apperr.New(apperr.Invalid, "bad-form", "Dữ liệu không hợp lệ", "%v", err))
+	if !a.startForm(w, r, apperr.New(apperr.Forbidden, "keys-not-allowed", "Chỉ bấm phím mô phỏng được trên máy chủ của trung tâm mẫu", "virtual keys are for the demo, from loopback")) {
 		return
 	}
 	key, err := strconv.Atoi(r.PostForm.Get("key"))

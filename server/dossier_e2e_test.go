@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/motcua/motcua/printer"
+	"github.com/motcua/motcua/server/auth"
 	"github.com/motcua/motcua/server/clock"
 )
 
@@ -305,5 +307,37 @@ func TestDossierDigest(t *testing.T) {
 	s = d.signIn("cb1", "")
 	if page := s.do("GET", "/thu-tuc", nil); page.status != 200 || !strings.Contains(string(page.body), "1.001612") || !strings.Contains(string(page.body), "Danh mục thủ tục hành chính") {
 		t.Errorf("procedures page: %d", page.status)
+	}
+}
+
+// A department's staff see its dossiers: the list and the digest.
+func TestDepartmentSeesItsDossiers(t *testing.T) {
+	d := boot(t, "")
+	d.user("cb1", "official", "quay-1")
+	s := d.signIn("cb1", "")
+	for _, proc := range []string{"1.001612", "2.000488"} { // KH&ĐT, Tư pháp
+		body := map[string]any{"procedure": proc, "return_channel": "counter",
+			"applicant": map[string]string{"name": "Lê Văn Cường"}, "documents": []map[string]any{{"name": "Tờ khai", "form": "original", "count": 1}}}
+		if r := s.do("POST", "/api/v1/dossiers", body); r.status != 201 {
+			t.Fatalf("receive %s: %d %s", proc, r.status, r.body)
+		}
+	}
+	if _, err := auth.CreateUser(context.Background(), d.app.DB, auth.User{Username: "sotp", Name: "Cán bộ Sở Tư pháp", Role: "official", Department: "tp"}, staffPassword, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tp := d.signIn("sotp", "quay-3")
+	var list struct{ Dossiers []struct{ Department string } }
+	tp.do("GET", "/api/v1/dossiers?state=open", nil).json(t, &list)
+	if len(list.Dossiers) != 1 || list.Dossiers[0].Department != "tp" {
+		t.Errorf("the Tư pháp user's list: %+v, want its one dossier", list.Dossiers)
+	}
+	s.do("GET", "/api/v1/dossiers?state=open", nil).json(t, &list)
+	if len(list.Dossiers) != 2 {
+		t.Errorf("an official of no department sees %d dossiers, want 2", len(list.Dossiers))
+	}
+	var me struct{ Department string }
+	tp.do("GET", "/api/v1/me", nil).json(t, &me)
+	if me.Department != "tp" {
+		t.Errorf("me: department %q", me.Department)
 	}
 }

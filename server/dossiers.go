@@ -140,9 +140,12 @@ func (a *App) handleDossier(w http.ResponseWriter, r *http.Request, _ *auth.Prin
 	writeJSON(w, http.StatusOK, map[string]any{"dossier": d, "track_url": a.trackURL(d)})
 }
 
-func (a *App) handleDossiers(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+func (a *App) handleDossiers(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	q := r.URL.Query()
 	f := dossier.Filter{State: q.Get("state"), DueBefore: q.Get("due_before"), Department: q.Get("department")}
+	if p.Department != "" && !p.Is(auth.RoleSupervisor) {
+		f.Department = p.Department // a department's staff see its dossiers
+	}
 	if f.DueBefore != "" {
 		if _, err := time.Parse("2006-01-02", f.DueBefore); err != nil {
 			a.writeError(w, r, apperr.New(apperr.Invalid, "bad-query", "Tham số không hợp lệ", "due_before must be YYYY-MM-DD"))
@@ -554,13 +557,17 @@ func (a *App) digestText(day time.Time, ds []digestDept) string {
 
 // handleDigest is the daily digest (supervisor+): JSON by department, or
 // with format=text the message to send each department.
-func (a *App) handleDigest(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+func (a *App) handleDigest(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
 	st := &MonitorState{}
 	if err := a.monitorDossiers(r.Context(), st, a.clock.Now()); err != nil {
 		a.writeError(w, r, err)
 		return
 	}
-	ds := a.digest(st, r.URL.Query().Get("department"))
+	only := r.URL.Query().Get("department")
+	if p.Department != "" && !p.Is(auth.RoleSupervisor) {
+		only = p.Department
+	}
+	ds := a.digest(st, only)
 	if r.URL.Query().Get("format") == "text" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte(a.digestText(a.clock.Now(), ds)))

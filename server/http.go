@@ -75,7 +75,7 @@ func (a *App) routes() http.Handler {
 	api("POST /api/v1/dossiers", officialUp, a.handleReceiveDossier)
 	api("GET /api/v1/dossiers", officialUp, a.handleDossiers)
 	api("GET /api/v1/dossiers/{code}", officialUp, a.handleDossier)
-	api("GET /api/v1/dossiers/digest", supervisor, a.handleDigest)
+	api("GET /api/v1/dossiers/digest", officialUp, a.handleDigest)
 	api("POST /api/v1/dossiers/{code}/events", officialUp, a.handleDossierStep)
 	api("GET /api/v1/calendar/appointment", officialUp, a.handleAppointment)
 	api("GET /api/v1/calendar/days", officialUp, a.handleCalendarDays)
@@ -475,7 +475,7 @@ func (a *App) handleEvents(w http.ResponseWriter, r *http.Request, _ *auth.Princ
 }
 
 func (a *App) handleMe(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
-	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "role": p.Role, "name": p.Name, "username": p.Username, "place": p.Place})
+	writeJSON(w, http.StatusOK, map[string]any{"kind": p.Kind, "role": p.Role, "name": p.Name, "username": p.Username, "place": p.Place, "department": p.Department})
 }
 
 type loginBody struct {

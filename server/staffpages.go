@@ -113,5 +113,5 @@ func (a *App) handleAdminPage(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	a.staffPage(w, "admin.html", "admin.js", map[string]any{"Me": p.Name, "Counters": a.counterList()})
+	a.staffPage(w, "admin.html", "admin.js", map[string]any{"Me": p.Name, "Counters": a.counterList(), "Departments": a.Cfg.Departments})
 }

@@ -16,12 +16,13 @@ import (
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 
 type userBody struct {
-	Username string  `json:"username"`
-	Name     *string `json:"name"`
-	Role     *string `json:"role"`
-	Counter  *string `json:"counter"`
-	Disabled *bool   `json:"disabled"`
-	Password *string `json:"password"`
+	Username   string  `json:"username"`
+	Name       *string `json:"name"`
+	Role       *string `json:"role"`
+	Counter    *string `json:"counter"`
+	Department *string `json:"department"`
+	Disabled   *bool   `json:"disabled"`
+	Password   *string `json:"password"`
 }
 
 // checkUser validates the fields of a new or edited account; it returns a
@@ -33,6 +34,11 @@ func (a *App) checkUser(b userBody) error {
 	if b.Counter != nil && *b.Counter != "" {
 		if _, ok := a.Cfg.Counter(*b.Counter); !ok {
 			return placeErrors[placeCounter].notFound(*b.Counter)
+		}
+	}
+	if b.Department != nil && *b.Department != "" {
+		if _, ok := a.Cfg.Department(*b.Department); !ok {
+			return apperr.New(apperr.Invalid, "bad-department", "Không có sở, ngành này trong cấu hình", "unknown department %q", *b.Department)
 		}
 	}
 	if b.Name != nil && (strings.TrimSpace(*b.Name) == "" || len(*b.Name) > 120) {
@@ -72,9 +78,12 @@ func (a *App) handleCreateUser(w http.ResponseWriter, r *http.Request, p *auth.P
 		a.writeError(w, r, err)
 		return
 	}
-	counter := ""
+	counter, dept := "", ""
 	if b.Counter != nil {
 		counter = *b.Counter
+	}
+	if b.Department != nil {
+		dept = *b.Department
 	}
 	if exists, err := auth.UserExists(r.Context(), a.DB, b.Username); err != nil || exists {
 		if err == nil {
@@ -83,7 +92,7 @@ func (a *App) handleCreateUser(w http.ResponseWriter, r *http.Request, p *auth.P
 		a.writeError(w, r, err)
 		return
 	}
-	if _, err := auth.CreateUser(r.Context(), a.DB, auth.User{Username: b.Username, Name: strings.TrimSpace(*b.Name), Role: *b.Role, Counter: counter}, *b.Password, a.clock.Now()); err != nil {
+	if _, err := auth.CreateUser(r.Context(), a.DB, auth.User{Username: b.Username, Name: strings.TrimSpace(*b.Name), Role: *b.Role, Counter: counter, Department: dept}, *b.Password, a.clock.Now()); err != nil {
 		a.writeError(w, r, err)
 		return
 	}
@@ -114,7 +123,7 @@ func (a *App) handleUpdateUser(w http.ResponseWriter, r *http.Request, p *auth.P
 		a.writeError(w, r, apperr.New(apperr.Conflict, "self-lockout", "Không thể tự khoá hoặc tự bỏ quyền quản trị của chính mình", "an admin cannot disable or demote themselves"))
 		return
 	}
-	err := auth.UpdateUser(r.Context(), a.DB, username, auth.UserChange{Name: b.Name, Role: b.Role, Counter: b.Counter, Disabled: b.Disabled, Password: b.Password})
+	err := auth.UpdateUser(r.Context(), a.DB, username, auth.UserChange{Name: b.Name, Role: b.Role, Counter: b.Counter, Department: b.Department, Disabled: b.Disabled, Password: b.Password})
 	if errors.Is(err, auth.ErrNotFound) {
 		err = errUserNotFound
 	}

@@ -59,6 +59,9 @@ type Principal struct {
 	// and empty for tokens and devices.
 	UserID   int64
 	Username string
+	// Department is the staff account's department, if any: its dossier
+	// lists are that department's.
+	Department string
 }
 
 // Is reports whether p has one of roles; admin has every role.
@@ -129,11 +132,12 @@ func LookupToken(ctx context.Context, db *store.DB, secret string) (*Principal, 
 
 // User is a staff account.
 type User struct {
-	ID       int64
-	Username string
-	Name     string
-	Role     string
-	Counter  string
+	ID         int64
+	Username   string
+	Name       string
+	Role       string
+	Counter    string
+	Department string
 }
 
 // CreateUser adds a staff account; it fails if the username is taken.
@@ -148,8 +152,8 @@ func CreateUser(ctx context.Context, db *store.DB, u User, password string, now 
 	if err != nil {
 		return 0, fmt.Errorf("auth: hash password: %w", err)
 	}
-	res, err := db.W.ExecContext(ctx, "INSERT INTO users (username, name, role, counter, password_hash, created_at) VALUES (?,?,?,?,?,?)",
-		u.Username, u.Name, u.Role, u.Counter, string(h), now.UnixMilli())
+	res, err := db.W.ExecContext(ctx, "INSERT INTO users (username, name, role, counter, department, password_hash, created_at) VALUES (?,?,?,?,?,?,?)",
+		u.Username, u.Name, u.Role, u.Counter, u.Department, string(h), now.UnixMilli())
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return 0, fmt.Errorf("auth: user %q exists", u.Username)
@@ -221,10 +225,10 @@ func CreateSession(ctx context.Context, db *store.DB, p Principal, userID int64,
 // disabled account is not found: disabling someone signs them out.
 func LookupSession(ctx context.Context, db *store.DB, cookie string, now time.Time) (*Principal, error) {
 	p := &Principal{}
-	err := db.R.QueryRowContext(ctx, `SELECT s.kind, s.role, s.name, s.place, s.csrf, COALESCE(s.user_id, 0), COALESCE(u.username, '')
+	err := db.R.QueryRowContext(ctx, `SELECT s.kind, s.role, s.name, s.place, s.csrf, COALESCE(s.user_id, 0), COALESCE(u.username, ''), COALESCE(u.department, '')
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
 		WHERE s.hash = ? AND s.expires_at > ? AND COALESCE(u.disabled, 0) = 0`, hash(cookie), now.UnixMilli()).
-		Scan(&p.Kind, &p.Role, &p.Name, &p.Place, &p.CSRF, &p.UserID, &p.Username)
+		Scan(&p.Kind, &p.Role, &p.Name, &p.Place, &p.CSRF, &p.UserID, &p.Username, &p.Department)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}

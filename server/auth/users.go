@@ -16,18 +16,19 @@ import (
 // UserInfo is a staff account as the admin page lists it: never its
 // password hash.
 type UserInfo struct {
-	ID        int64     `json:"id"`
-	Username  string    `json:"username"`
-	Name      string    `json:"name"`
-	Role      string    `json:"role"`
-	Counter   string    `json:"counter"`
-	Disabled  bool      `json:"disabled"`
-	CreatedAt time.Time `json:"created_at"`
+	ID         int64     `json:"id"`
+	Username   string    `json:"username"`
+	Name       string    `json:"name"`
+	Role       string    `json:"role"`
+	Counter    string    `json:"counter"`
+	Department string    `json:"department"`
+	Disabled   bool      `json:"disabled"`
+	CreatedAt  time.Time `json:"created_at"`
 	// Sessions is how many sign-ins of this account are active now.
 	Sessions int `json:"sessions"`
 }
 
-const userInfoQuery = `SELECT u.id, u.username, u.name, u.role, u.counter, u.disabled, u.created_at,
+const userInfoQuery = `SELECT u.id, u.username, u.name, u.role, u.counter, u.department, u.disabled, u.created_at,
 	(SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id AND s.expires_at > ?)
 	FROM users u`
 
@@ -35,7 +36,7 @@ func scanUserInfo(r interface{ Scan(...any) error }) (UserInfo, error) {
 	var u UserInfo
 	var disabled int
 	var created int64
-	if err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.Counter, &disabled, &created, &u.Sessions); err != nil {
+	if err := r.Scan(&u.ID, &u.Username, &u.Name, &u.Role, &u.Counter, &u.Department, &disabled, &created, &u.Sessions); err != nil {
 		return u, err
 	}
 	u.Disabled = disabled != 0
@@ -75,11 +76,12 @@ func GetUser(ctx context.Context, db *store.DB, username string, now time.Time) 
 
 // UserChange is an edit of a staff account; nil fields stay as they are.
 type UserChange struct {
-	Name     *string
-	Role     *string
-	Counter  *string
-	Disabled *bool
-	Password *string
+	Name       *string
+	Role       *string
+	Counter    *string
+	Department *string
+	Disabled   *bool
+	Password   *string
 }
 
 // UpdateUser applies c to username. Any change of role, counter, password
@@ -129,6 +131,9 @@ func UpdateUser(ctx context.Context, db *store.DB, username string, c UserChange
 	if c.Counter != nil {
 		errs = append(errs, set("counter", *c.Counter))
 	}
+	if c.Department != nil {
+		errs = append(errs, set("department", *c.Department))
+	}
 	if c.Disabled != nil {
 		d := 0
 		if *c.Disabled {
@@ -142,7 +147,7 @@ func UpdateUser(ctx context.Context, db *store.DB, username string, c UserChange
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("auth: update user: %w", err)
 	}
-	if c.Role != nil || c.Counter != nil || c.Password != nil || (c.Disabled != nil && *c.Disabled) {
+	if c.Role != nil || c.Counter != nil || c.Department != nil || c.Password != nil || (c.Disabled != nil && *c.Disabled) {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE user_id = ?", id); err != nil {
 			return fmt.Errorf("auth: end sessions: %w", err)
 		}

@@ -115,6 +115,7 @@
       name: $('add-name').value.trim(),
       role: $('add-role').value,
       counter: $('add-counter').value,
+      department: $('add-department').value,
       password: $('add-password').value
     };
     var miss = !b.username ? ['add-username', 'Hãy nhập tên đăng nhập']
@@ -146,6 +147,9 @@
     var sel = $('edit-counter');
     if (!sel.options.length) sel.innerHTML = $('add-counter').innerHTML; // same server-drawn options
     sel.value = u.counter || '';
+    var dep = $('edit-department');
+    if (!dep.options.length) dep.innerHTML = $('add-department').innerHTML;
+    dep.value = u.department || '';
     $('edit-disabled').checked = !!u.disabled;
     $('edit-password').value = '';
     $('edit-password').type = 'password';
@@ -169,6 +173,7 @@
     if (name !== u.name) { b.name = name; n++; }
     if ($('edit-role').value !== u.role) { b.role = $('edit-role').value; n++; }
     if ($('edit-counter').value !== (u.counter || '')) { b.counter = $('edit-counter').value; n++; }
+    if ($('edit-department').value !== (u.department || '')) { b.department = $('edit-department').value; n++; }
     if ($('edit-disabled').checked !== !!u.disabled) { b.disabled = $('edit-disabled').checked; n++; }
     var pw = $('edit-password').value;
     if (pw) {

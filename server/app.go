@@ -143,6 +143,9 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		return fail(err)
 	}
 	a.Dossiers = dossier.New(a.Engine, db, a.Cfg, overrides, hours, a.clock)
+	if err := a.applyOverrides(ctx); err != nil {
+		return fail(err)
+	}
 	a.Hub = display.NewHub(&displaySource{a: a}, display.Options{Logger: a.log})
 	a.openDevices()
 	a.metrics = newMetrics()

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"image/png"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -301,7 +302,7 @@ func TestDossierDigest(t *testing.T) {
 	}
 	var m MonitorState
 	d.do("GET", "/api/v1/monitor", sup, nil).json(t, &m)
-	if len(m.Dossiers.Overdue) != 1 || m.Dossiers.Overdue[0].DaysLate != 2 || hasAlert(m, "dossier:"+rec.Code) == nil || hasAlert(m, "lost:"+rec.Code) == nil {
+	if len(m.Dossiers.Overdue) != 1 || m.Dossiers.Overdue[0].DaysLate != 2 || hasAlert(m, "dossier:"+rec.Code) == nil || hasAlert(m, "lost:"+rec.Code) != nil || len(m.Dossiers.Lost) != 1 {
 		t.Errorf("monitor dossiers: %+v, alerts %+v", m.Dossiers, m.Alerts)
 	}
 	s = d.signIn("cb1", "")
@@ -339,5 +340,93 @@ func TestDepartmentSeesItsDossiers(t *testing.T) {
 	tp.do("GET", "/api/v1/me", nil).json(t, &me)
 	if me.Department != "tp" {
 		t.Errorf("me: department %q", me.Department)
+	}
+}
+
+// The admin edits the year's days off while running: appointments follow.
+func TestCalendarOverridesEdited(t *testing.T) {
+	d := boot(t, "")
+	d.user("root2", "admin", "")
+	admin := d.signIn("root2", "")
+	official := d.token("official", "")
+	due := func() string {
+		var v struct {
+			DueDate string `json:"due_date"`
+		}
+		d.do("GET", "/api/v1/calendar/appointment?received_at="+url.QueryEscape("2026-03-02T10:00:00+07:00")+"&working_days=5", official, nil).json(t, &v)
+		return v.DueDate
+	}
+	if got := due(); got != "2026-03-09" {
+		t.Fatalf("before: %s", got)
+	}
+	body := map[string]any{"overrides": []map[string]any{{"date": "2026-03-04", "working": false, "reason": "Nghỉ theo thông báo số 12/TB-UBND"}}}
+	if r := official2(d).do("PUT", "/api/v1/calendar/overrides", body); r.status != http.StatusForbidden {
+		t.Errorf("an official edits the calendar: %d", r.status)
+	}
+	if r := admin.do("PUT", "/api/v1/calendar/overrides", body); r.status != 200 || !strings.Contains(string(r.body), `"source":"admin"`) {
+		t.Fatalf("put: %d %s", r.status, r.body)
+	}
+	if got := due(); got != "2026-03-10" {
+		t.Errorf("with Wed 04/03 off: %s, want 2026-03-10", got)
+	}
+	for _, bad := range []map[string]any{
+		{"overrides": []map[string]any{{"date": "04/03/2026", "reason": "x"}}},
+		{"overrides": []map[string]any{{"date": "2026-03-04", "reason": ""}}},
+		{"overrides": []map[string]any{{"date": "2026-03-04", "reason": "a"}, {"date": "2026-03-04", "reason": "b"}}},
+	} {
+		if r := admin.do("PUT", "/api/v1/calendar/overrides", bad); r.status != http.StatusBadRequest {
+			t.Errorf("%v: %d", bad, r.status)
+		}
+	}
+	// kept across a restart
+	d.stop()
+	app, err := Open(context.Background(), Options{DataDir: d.data, Listen: "127.0.0.1:0", Out: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer app.Close()
+	got := app.Dossiers.Calendar().Appointment(time.Date(2026, 3, 2, 3, 0, 0, 0, time.UTC), 5, 0)
+	if got.Date.String() != "2026-03-10" {
+		t.Errorf("after a restart: %s", got.Date)
+	}
+}
+
+func official2(d *daemon) *staff {
+	d.user("cb9", "official", "quay-1")
+	return d.signIn("cb9", "")
+}
+
+// A console retrying after a lost answer gets the same dossier and no
+// second print; a dossier links only a ticket served at that counter.
+func TestReceiveRetriedAndTicketChecked(t *testing.T) {
+	d := boot(t, "")
+	d.user("cb1", "official", "quay-1")
+	d.user("cb5", "official", "quay-5")
+	s := d.signIn("cb1", "")
+	k := d.token("kiosk", "kiosk-1")
+	tid := d.issueID(t, k, "dang-ky-doanh-nghiep", "")
+	s.act(t, "quay-1", "call-next", nil, 200)
+	body := map[string]any{"ticket": tid, "procedure": "1.001612", "return_channel": "counter",
+		"applicant": map[string]string{"name": "Phạm Thu Hà"}, "documents": []map[string]any{{"name": "Tờ khai", "form": "original", "count": 1}}}
+	var a, b receiveReply
+	r1 := s.do("POST", "/api/v1/dossiers", body, "Idempotency-Key", "tiep-nhan-1")
+	r2 := s.do("POST", "/api/v1/dossiers", body, "Idempotency-Key", "tiep-nhan-1")
+	r1.json(t, &a)
+	r2.json(t, &b)
+	if r1.status != 201 || r2.status != 201 || a.Code == "" || a.Code != b.Code || b.Receipt.Print.Status != "replayed" {
+		t.Errorf("retry: %d %s / %d %s", r1.status, r1.body, r2.status, r2.body)
+	}
+	jobs, _ := printer.LatestJobs(d.app.spools["quay-1"], "quay-1", 0)
+	if len(jobs) != 1 {
+		t.Errorf("%d receipts printed, want 1", len(jobs))
+	}
+	var list struct{ Dossiers []any }
+	s.do("GET", "/api/v1/dossiers", nil).json(t, &list)
+	if len(list.Dossiers) != 1 {
+		t.Errorf("%d dossiers, want 1", len(list.Dossiers))
+	}
+	other := d.signIn("cb5", "")
+	if r := other.do("POST", "/api/v1/dossiers", body); r.status != http.StatusConflict || !strings.Contains(string(r.body), "ticket-elsewhere") {
+		t.Errorf("a ticket of another counter: %d %s", r.status, r.body)
 	}
 }

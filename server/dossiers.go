@@ -3,7 +3,10 @@ package server
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"embed"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -71,13 +74,34 @@ func (a *App) handleReceiveDossier(w http.ResponseWriter, r *http.Request, p *au
 		a.writeError(w, r, apperr.New(apperr.Invalid, "outcome", "Kết quả tiếp nhận không hợp lệ", "outcome must be receive, supplement or refusal"))
 		return
 	}
+	if b.Ticket > 0 {
+		// the dossier of the citizen being served here, not of another ticket
+		tk, err := a.Engine.Ticket(ctx, b.Ticket)
+		if err == nil && b.Counter != "" && tk.Counter != b.Counter {
+			err = apperr.New(apperr.Conflict, "ticket-elsewhere", fmt.Sprintf("Vé %s không được phục vụ ở quầy này", tk.Number), "ticket %d is at counter %q", tk.ID, tk.Counter)
+		}
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
+	}
+	key, err := idemKey(r, p)
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	b.Key = key
 	d, err := a.Dossiers.Receive(ctx, b.ReceiveRequest, p.Name)
 	if err != nil {
 		a.writeError(w, r, err)
 		return
 	}
 	res := printResult{Status: "none"}
-	if d.Counter != "" {
+	switch {
+	case d.Replayed:
+		w.Header().Set("Idempotent-Replayed", "true") // printed the first time: never twice
+		res = printResult{Status: "replayed"}
+	case d.Counter != "":
 		res = a.printReceipt(ctx, d)
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"code": d.Code, "received_at": d.ReceivedAt, "due_date": d.DueDate, "due_at": d.DueAt,
@@ -590,4 +614,113 @@ func (a *App) handleProceduresPage(w http.ResponseWriter, r *http.Request) {
 		ps = append(ps, a.procedureView(p.Code))
 	}
 	render(w, "procedures.html", map[string]any{"Center": a.Cfg.Center.Name, "Procedures": ps, "CSS": staffAssets.URL("staff.css")})
+}
+
+// The calendar's overrides edited while running: the Government announces
+// the year's Tết days and swaps during the year. The admin's list is kept in
+// the settings table and wins over the configuration's on the same date.
+
+const overridesKey = "calendar.overrides"
+
+type overrideJSON struct {
+	Date    string `json:"date"`
+	Working bool   `json:"working"`
+	Reason  string `json:"reason"`
+	Source  string `json:"source,omitempty"` // config or admin
+}
+
+func (a *App) adminOverrides(ctx context.Context) ([]overrideJSON, error) {
+	var v string
+	err := a.DB.R.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", overridesKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("calendar overrides: %w", err)
+	}
+	var out []overrideJSON
+	if err := json.Unmarshal([]byte(v), &out); err != nil {
+		return nil, fmt.Errorf("calendar overrides: %w", err)
+	}
+	return out, nil
+}
+
+// applyOverrides gives the dossier store the configuration's overrides with
+// the admin's on top.
+func (a *App) applyOverrides(ctx context.Context) error {
+	base, _, err := a.calendarSettings()
+	if err != nil {
+		return err
+	}
+	extra, err := a.adminOverrides(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range extra {
+		t, err := time.Parse("2006-01-02", o.Date)
+		if err != nil {
+			continue
+		}
+		base = append(base, workday.Override{Date: workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Working: o.Working, Reason: o.Reason})
+	}
+	a.Dossiers.SetOverrides(base) // a later override of a date wins
+	return nil
+}
+
+func (a *App) handleGetOverrides(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	out := []overrideJSON{}
+	for _, o := range a.Cfg.Dossier.Overrides {
+		out = append(out, overrideJSON{Date: o.Date, Working: o.Working, Reason: o.Reason, Source: "config"})
+	}
+	extra, err := a.adminOverrides(r.Context())
+	if err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	for _, o := range extra {
+		o.Source = "admin"
+		out = append(out, o)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"overrides": out})
+}
+
+func (a *App) handlePutOverrides(w http.ResponseWriter, r *http.Request, p *auth.Principal) {
+	var b struct {
+		Overrides []overrideJSON `json:"overrides"`
+	}
+	if err := decode(w, r, &b); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	seen := map[string]bool{}
+	for i := range b.Overrides {
+		o := &b.Overrides[i]
+		o.Source, o.Reason = "", strings.TrimSpace(o.Reason)
+		if _, err := time.Parse("2006-01-02", o.Date); err != nil || seen[o.Date] {
+			a.writeError(w, r, apperr.New(apperr.Invalid, "override-date", "Ngày không hợp lệ hoặc bị lặp: "+o.Date, "date must be YYYY-MM-DD, once"))
+			return
+		}
+		if o.Reason == "" || len(o.Reason) > 300 {
+			a.writeError(w, r, apperr.New(apperr.Invalid, "override-reason", "Hãy ghi lý do (căn cứ thông báo) cho ngày "+ddmmyyyy(o.Date), "reason required, at most 300 bytes"))
+			return
+		}
+		seen[o.Date] = true
+	}
+	if len(b.Overrides) > 400 {
+		a.writeError(w, r, apperr.New(apperr.Invalid, "override-count", "Quá nhiều ngày", "at most 400 overrides"))
+		return
+	}
+	v, _ := json.Marshal(b.Overrides)
+	if _, err := a.DB.W.ExecContext(r.Context(), `INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?,?,?,?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+		overridesKey, string(v), a.clock.Now().UnixMilli(), p.Name); err != nil {
+		a.writeError(w, r, fmt.Errorf("calendar overrides: %w", err))
+		return
+	}
+	if err := a.applyOverrides(r.Context()); err != nil {
+		a.writeError(w, r, err)
+		return
+	}
+	a.log.Info("calendar overrides changed", "component", "calendar", "count", len(b.Overrides), "by", p.Name)
+	a.handleGetOverrides(w, r, p)
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,14 +54,17 @@ func bootWith(t testing.TB, o Options) *daemon {
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- app.Run(rctx) }()
-	d.stop = func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("run: %v", err)
-		}
-		if err := app.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
+	var once sync.Once
+	d.stop = func() { // a test may stop the daemon itself, before its cleanup
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run: %v", err)
+			}
+			if err := app.Close(); err != nil {
+				t.Errorf("close: %v", err)
+			}
+		})
 	}
 	t.Cleanup(d.stop)
 	return d

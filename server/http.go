@@ -79,6 +79,8 @@ func (a *App) routes() http.Handler {
 	api("POST /api/v1/dossiers/{code}/events", officialUp, a.handleDossierStep)
 	api("GET /api/v1/calendar/appointment", officialUp, a.handleAppointment)
 	api("GET /api/v1/calendar/days", officialUp, a.handleCalendarDays)
+	api("GET /api/v1/calendar/overrides", officialUp, a.handleGetOverrides)
+	api("PUT /api/v1/calendar/overrides", adminOnly, a.handlePutOverrides)
 	h("GET /api/v1/public/dossiers/{code}", a.handlePublicDossier)
 	h("POST /api/v1/public/dossiers/{code}/rating", a.handlePublicRating)
 	api("GET /api/v1/users", adminOnly, a.handleUsers)

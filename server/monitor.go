@@ -435,12 +435,19 @@ func (a *App) monitorDossiers(ctx context.Context, st *MonitorState, now time.Ti
 		st.Alerts = append(st.Alerts, Alert{ID: "dossier:" + d.Code, Kind: "dossier", Severity: "critical", Since: d.DueAt,
 			Title: fmt.Sprintf("Hồ sơ %s (%s) quá hạn %d ngày làm việc, đang ở %s", d.Code, v.DepartmentName, v.DaysLate, v.Holder)})
 	}
+	late := map[string]bool{}
+	for _, d := range overdue {
+		late[d.Code] = true
+	}
 	for _, d := range open {
 		if !d.PossiblyLost {
 			continue
 		}
 		v := view(d)
 		md.Lost = append(md.Lost, v)
+		if late[d.Code] {
+			continue // one alert a dossier: the overdue one says where it is
+		}
 		st.Alerts = append(st.Alerts, Alert{ID: "lost:" + d.Code, Kind: "dossier", Severity: "warning", Since: d.HolderSince,
 			Title: fmt.Sprintf("Hồ sơ %s có thể thất lạc: ở %s từ %s chưa bàn giao", d.Code, v.Holder, viShort(d.HolderSince))})
 	}

@@ -126,6 +126,15 @@ func tpDossierLate() tpDossier {
 	return d
 }
 
+// tpLevels are the rating levels a handler passes with "CanRate".
+var tpLevels = []struct {
+	Level int
+	Label string
+}{{1, "Rất hài lòng"}, {2, "Hài lòng"}, {3, "Không hài lòng"}}
+
+// tpRateAction is the rating form's target for tpCode and the token "tok-123".
+const tpRateAction = `action="/hs/` + tpCode + `/danh-gia?k=tok-123"`
+
 // tpDossierDone has been returned ahead of time.
 func tpDossierDone() tpDossier {
 	d := tpDossierInProgress()
@@ -186,7 +195,7 @@ func TestTrackerPages(t *testing.T) {
 				"Sở Tư pháp nhận hồ sơ 08:15, 30/11/2026", "Sở Tư pháp đang thẩm định 09:40, 01/12/2026",
 				"Nhận kết quả", "Nhận kết quả tại Trung tâm (quầy số 1)", "Tra cứu hồ sơ khác"},
 			wantHTML: []string{`<html lang="vi">`, `href="` + html.EscapeString(tpCSS) + `"`, `<p class="code" id="code">` + tpCode + `</p>`, steps(4)},
-			absent:   []string{"<script", "xin lỗi", "tl-ok", "tl-late", "Không tìm thấy", "stp", "http://", "https://", "<svg"},
+			absent:   []string{"<script", "xin lỗi", "tl-ok", "tl-late", "Không tìm thấy", "stp", "http://", "https://", "<svg", "<form", "đánh giá", "Cảm ơn"},
 		},
 		{
 			name: "late with apology", page: "tracker.html",
@@ -206,6 +215,49 @@ func TestTrackerPages(t *testing.T) {
 			absent:   []string{"tl-late", "xin lỗi"},
 		},
 		{
+			// returned, not yet rated: the plain form, levels in order
+			name: "returned, rating form", page: "tracker.html",
+			data: map[string]any{"D": tpDossierDone(), "CSS": tpCSS, "CanRate": true, "Levels": tpLevels, "Token": "tok-123", "Rated": ""},
+			want: []string{tpCode, "Đã trả kết quả Trước hạn", "Tiến độ giải quyết", "Nhận kết quả",
+				"Ông/bà đánh giá việc giải quyết hồ sơ này", "Rất hài lòng", "Hài lòng", "Không hài lòng", "Gửi đánh giá", "Tra cứu hồ sơ khác"},
+			wantHTML: []string{`<form class="card rate" id="rate" method="post" ` + tpRateAction + `>`,
+				`<input type="radio" name="level" value="1" required>`, `<input type="radio" name="level" value="3" required>`,
+				`<button class="btn pri" type="submit" id="rate-go">Gửi đánh giá</button>`, steps(5)},
+			absent: []string{"Cảm ơn", "<script", "http://", "https://", `value="4"`, "xin mang theo"},
+		},
+		{
+			// the token is the page's own, escaped into the query
+			name: "rating form, odd token", page: "tracker.html",
+			data:     map[string]any{"D": tpDossierDone(), "CSS": tpCSS, "CanRate": true, "Levels": tpLevels, "Token": `a&b"c d`},
+			wantHTML: []string{`action="/hs/` + tpCode + `/danh-gia?k=a%26b%22c%20d"`},
+			absent:   []string{`k=a&b`, `"c d"`},
+		},
+		{
+			name: "rated", page: "tracker.html",
+			data:     map[string]any{"D": tpDossierDone(), "CSS": tpCSS, "CanRate": false, "Levels": tpLevels, "Token": "tok-123", "Rated": "Hài lòng"},
+			want:     []string{"Đã trả kết quả Trước hạn", "Cảm ơn ông/bà đã đánh giá: Hài lòng", "Tra cứu hồ sơ khác"},
+			wantHTML: []string{`id="rated"`},
+			absent:   []string{"<form", `name="level"`, "Gửi đánh giá", "Ông/bà đánh giá"},
+		},
+		{
+			// a handler that leaves CanRate on once rated: thanks, not the form again
+			name: "rated, CanRate left on", page: "tracker.html",
+			data:   map[string]any{"D": tpDossierDone(), "CSS": tpCSS, "CanRate": true, "Levels": tpLevels, "Token": "tok-123", "Rated": "Rất hài lòng"},
+			want:   []string{"Cảm ơn ông/bà đã đánh giá: Rất hài lòng"},
+			absent: []string{"<form", `name="level"`},
+		},
+		{
+			name: "can rate without levels", page: "tracker.html",
+			data:   map[string]any{"D": tpDossierDone(), "CSS": tpCSS, "CanRate": true, "Token": "tok-123"},
+			absent: []string{"<form", "Gửi đánh giá", "Cảm ơn"},
+		},
+		{
+			name: "in progress, CanRate false", page: "tracker.html",
+			data:   map[string]any{"D": tpDossierInProgress(), "CSS": tpCSS, "CanRate": false, "Levels": tpLevels, "Token": "tok-123", "Rated": ""},
+			want:   []string{"Đang giải quyết", "Tiến độ giải quyết"},
+			absent: []string{"<form", "đánh giá", "Cảm ơn", "tok-123"},
+		},
+		{
 			name: "not found", page: "tracker.html",
 			data:     map[string]any{"NotFound": true, "CSS": tpCSS},
 			want:     []string{"Trung tâm Phục vụ hành chính công", "Không tìm thấy hồ sơ hoặc đường dẫn không đúng", "Tra cứu bằng mã hồ sơ"},
@@ -216,9 +268,9 @@ func TestTrackerPages(t *testing.T) {
 			// a handler that found the center's name but no dossier may
 			// still pass D: NotFound wins, and nothing of D but the center
 			name: "not found with data", page: "tracker.html",
-			data:   map[string]any{"NotFound": true, "D": tpDossierLate(), "CSS": tpCSS},
+			data:   map[string]any{"NotFound": true, "D": tpDossierLate(), "CSS": tpCSS, "CanRate": true, "Levels": tpLevels, "Token": "tok-123"},
 			want:   []string{tpCenter, "Không tìm thấy hồ sơ hoặc đường dẫn không đúng"},
-			absent: []string{tpCode, tpProcName, tpMasked, "xin lỗi", "Ngày hẹn"},
+			absent: []string{tpCode, tpProcName, tpMasked, "xin lỗi", "Ngày hẹn", "<form", "đánh giá", "tok-123"},
 		},
 		{
 			name: "lookup form", page: "tracuu.html",

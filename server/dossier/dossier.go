@@ -131,6 +131,8 @@ type Dossier struct {
 	// CitizenRating is the applicant's rating online after the return.
 	CitizenRating int    `json:"citizen_rating,omitempty"`
 	Steps         []Step `json:"steps,omitempty"`
+	// Replayed: an idempotency key gave back an earlier answer.
+	Replayed bool `json:"-"`
 }
 
 // Slip is a dossier not received: the supplement request or the refusal.
@@ -169,8 +171,23 @@ func New(e *queue.Engine, db *store.DB, cfg *config.Config, overrides []workday.
 	return &Store{e: e, db: db, cfg: cfg, cal: workday.New(overrides, h), clk: clk, overrides: overrides, hours: h, byCutoff: map[int]*workday.Calendar{}}
 }
 
-// Calendar is the working-day calendar the store counts on.
-func (s *Store) Calendar() *workday.Calendar { return s.cal }
+// Calendar is the working-day calendar the store counts on now.
+func (s *Store) Calendar() *workday.Calendar {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cal
+}
+
+// SetOverrides replaces the calendar's overrides (the days off and make-up
+// days announced during the year). Appointments already given stay as
+// they were: a receipt in a citizen's hand is not rewritten.
+func (s *Store) SetOverrides(overrides []workday.Override) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.overrides = overrides
+	s.cal = workday.New(overrides, s.hours)
+	s.byCutoff = map[int]*workday.Calendar{}
+}
 
 // calFor is the calendar of a procedure's cut-off ("none": the end of the
 // afternoon, so the whole day counts as its own).
@@ -182,11 +199,11 @@ func (s *Store) calFor(p config.Procedure) *workday.Calendar {
 	if cut > s.hours.Afternoon[1] {
 		cut = s.hours.Afternoon[1]
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if cut == s.hours.Cutoff {
 		return s.cal
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	c := s.byCutoff[cut]
 	if c == nil {
 		h := s.hours
@@ -238,6 +255,10 @@ type ReceiveRequest struct {
 	Documents     []Document `json:"documents"`
 	Sets          int        `json:"sets,omitempty"`
 	ReturnChannel string     `json:"return_channel"`
+	// Key is the request's idempotency key (scoped by credential): a
+	// console retrying after a lost answer gets the same dossier, not a
+	// second code.
+	Key string `json:"-"`
 }
 
 func (s *Store) procedure(code string) (config.Procedure, bool) {
@@ -311,6 +332,23 @@ func (s *Store) Receive(ctx context.Context, r ReceiveRequest, actor string) (Do
 	app, _ := json.Marshal(r.Applicant)
 	docs, _ := json.Marshal(r.Documents)
 	v, err := s.e.Write(ctx, func(x *queue.Tx) (any, error) {
+		if r.Key != "" {
+			var act string
+			var id int64
+			err := x.QueryRow("SELECT action, ticket FROM idempotency WHERE key = ?", r.Key).Scan(&act, &id)
+			switch {
+			case err == nil && act != "dossier":
+				return nil, conflict("idempotency-key-reused", "Mã yêu cầu đã được dùng cho một thao tác khác", "Idempotency-Key was used for %q", act)
+			case err == nil:
+				var code string
+				if err := x.QueryRow("SELECT code FROM dossiers WHERE id = ?", id).Scan(&code); err != nil {
+					return nil, fmt.Errorf("dossier: replay: %w", err)
+				}
+				return replayed(code), nil
+			case !errors.Is(err, sql.ErrNoRows):
+				return nil, fmt.Errorf("dossier: idempotency: %w", err)
+			}
+		}
 		now := x.Now()
 		local := now.In(clock.Local)
 		day := local.Format("2006-01-02")
@@ -357,13 +395,26 @@ func (s *Store) Receive(ctx context.Context, r ReceiveRequest, actor string) (Do
 			"department": d.Department, "due_date": d.DueDate, "return_channel": d.ReturnChannel}); err != nil {
 			return nil, err
 		}
+		if r.Key != "" {
+			if _, err := x.Exec("INSERT INTO idempotency (key, action, ticket, created_at) VALUES (?,?,?,?)", r.Key, "dossier", d.ID, now.UnixMilli()); err != nil {
+				return nil, fmt.Errorf("dossier: idempotency: %w", err)
+			}
+		}
 		return d, nil
 	})
 	if err != nil {
 		return Dossier{}, err
 	}
+	if code, ok := v.(replayed); ok {
+		d, err := s.Get(ctx, string(code))
+		d.Replayed = true
+		return d, err
+	}
 	return v.(Dossier), nil
 }
+
+// replayed is the code of a dossier an idempotency key already received.
+type replayed string
 
 // unit is how a procedure counts its time.
 func unit(p config.Procedure) (int, workday.Unit) {

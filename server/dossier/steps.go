@@ -92,7 +92,7 @@ func (s *Store) possiblyLost(d Dossier, now time.Time) bool {
 func (s *Store) workingDaysBetween(from, to workday.Date) int {
 	n := 0
 	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
-		if ok, _ := s.cal.Working(d); ok {
+		if ok, _ := s.Calendar().Working(d); ok {
 			n++
 		}
 		if n > 1000 {
@@ -223,7 +223,7 @@ func (s *Store) Due(ctx context.Context) (near, overdue []Dossier, err error) {
 	limit := today
 	for n := 0; n < max(s.cfg.Dossier.NearDueDays, 0); {
 		limit = limit.AddDays(1)
-		if ok, _ := s.cal.Working(limit); ok {
+		if ok, _ := s.Calendar().Working(limit); ok {
 			n++
 		}
 	}
@@ -363,7 +363,7 @@ func (s *Store) AddStep(ctx context.Context, code string, r StepRequest, actor s
 			due, _ := parseDate(d.DueDate)
 			for n := 0; n < lost; {
 				due = due.AddDays(1)
-				if ok, _ := s.cal.Working(due); ok {
+				if ok, _ := s.Calendar().Working(due); ok {
 					n++
 				}
 			}
@@ -440,7 +440,7 @@ func (s *Store) checkApology(d Dossier, r StepRequest, now time.Time) error {
 	}
 	// the last day to apologise is the working day before the due date
 	last := due.AddDays(-1)
-	for ok, _ := s.cal.Working(last); !ok; ok, _ = s.cal.Working(last) {
+	for ok, _ := s.Calendar().Working(last); !ok; ok, _ = s.Calendar().Working(last) {
 		last = last.AddDays(-1)
 	}
 	if today := workday.DateOf(now); today.After(last) {
@@ -450,7 +450,7 @@ func (s *Store) checkApology(d Dossier, r StepRequest, now time.Time) error {
 	if err != nil || !nd.After(due) {
 		return invalid("apology-date", "Ngày hẹn mới phải sau ngày hẹn cũ", "new_due_date must be a date after %s", d.DueDate)
 	}
-	if ok, _ := s.cal.Working(nd); !ok {
+	if ok, _ := s.Calendar().Working(nd); !ok {
 		return invalid("apology-date", "Ngày hẹn mới phải là ngày làm việc", "%s is not a working day", r.NewDue)
 	}
 	return nil

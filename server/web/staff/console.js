@@ -4,7 +4,8 @@
 // the page never needs reloading. Needs common.js (Staff).
 //
 // For tests: window.motcuaConsole = {state: the last ConsoleState drawn,
-// busy: true while an action is in flight}.
+// busy: true while an action is in flight, dossier: the receiving panel
+// (open, busy while a dossier is sent, last: the server's answer)}.
 (function () {
   'use strict';
 
@@ -116,6 +117,8 @@
     drawRating();
     drawToday();
     drawDevices();
+    drawDossierButton();
+    drawDossierList();
     tick();
   }
 
@@ -617,6 +620,477 @@
   $('d-close-ok').addEventListener('click', function () {
     closeDialog($('d-close'));
     act('close', null, $('b-close'));
+  });
+
+  // ---- receiving a dossier (Alt+N) ----
+  //
+  // A panel beside the current ticket (not a modal: the number stays in
+  // sight): the procedure, its papers as a checklist, the applicant, the
+  // number of sets and the return channel, then one of three outcomes —
+  // receive (a code, an appointment and the receipt on the counter's
+  // printer), a supplement request or a refusal (a slip, no clock). One
+  // press sends one request: the server keeps no idempotency key for it,
+  // so a second press while the first is in flight must do nothing.
+
+  var FORMS = [['original', 'Bản chính'], ['certified', 'Bản sao có chứng thực'], ['copy', 'Bản sao']];
+  var dos = {
+    open: false, busy: false, ticket: null, number: '', proc: null, step: '', done: false, last: null, back: null
+  };
+  pub.dossier = dos;
+
+  function dmy(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || '');
+    return m ? m[3] + '/' + m[2] + '/' + m[1] : '';
+  }
+
+  function dosSay(text) {
+    var m = $('dos-msg');
+    m.textContent = text || '';
+    m.hidden = !text;
+    if (text && m.scrollIntoView) m.scrollIntoView({ block: 'nearest' });
+  }
+
+  function dosWhy() {
+    var cur = st && st.current;
+    if (!st) return 'Đang tải trạng thái quầy…';
+    if (!cur || (cur.state !== 'called' && cur.state !== 'serving')) return 'Chỉ tiếp nhận hồ sơ khi đang phục vụ một công dân (bấm F1 để gọi)';
+    return '';
+  }
+
+  function drawDossierButton() {
+    var b = $('b-dossier'), why = dosWhy();
+    b.disabled = !!why && !dos.open;
+    b.title = why;
+    b.setAttribute('aria-expanded', dos.open ? 'true' : 'false');
+  }
+
+  function drawDossierList() {
+    var list = st.dossiers || [], ul = $('dossiers');
+    setText('dos-count', String(list.length));
+    ul.textContent = '';
+    if (!list.length) { ul.appendChild(el('li', 'empty', 'Chưa tiếp nhận hồ sơ nào.')); return; }
+    list.forEach(function (d) {
+      var li = el('li');
+      li.setAttribute('data-code', d.code);
+      var top = el('div', 'd-top');
+      top.appendChild(el('span', 'd-code', d.code));
+      if (d.state_text) top.appendChild(el('span', 'tag info', d.state_text));
+      li.appendChild(top);
+      li.appendChild(el('div', 'd-proc', d.procedure_name || ''));
+      var meta = [d.applicant_masked, d.received_at ? 'nhận ' + S.time(d.received_at) : '', d.due_date ? 'hẹn ' + dmy(d.due_date) : ''];
+      li.appendChild(el('div', 'd-meta muted', meta.filter(Boolean).join(' · ')));
+      var links = el('div', 'd-links');
+      [[d.a5_url, 'Giấy tiếp nhận (A5)'], [d.control_sheet_url, 'Phiếu kiểm soát']].forEach(function (x) {
+        if (!x[0]) return;
+        var a = el('a', 'btn small', x[1]);
+        a.href = x[0];
+        a.target = '_blank';
+        a.rel = 'noopener';
+        links.appendChild(a);
+      });
+      li.appendChild(links);
+      ul.appendChild(li);
+    });
+  }
+
+  // the procedure
+  var procPick = Picker($('dos-q'), $('dos-list'), function (o) {
+    if (!o) { dosSay('Không có thủ tục phù hợp: hãy gõ tên hoặc mã khác'); return; }
+    chooseProc(o.proc);
+    $('dos-name').focus();
+  });
+
+  function procItems() {
+    return (st.procedures || []).map(function (p) {
+      return {
+        group: p.for_ticket ? 'Thủ tục của dịch vụ đang phục vụ' : 'Thủ tục khác', text: p.name,
+        keys: p.code + ' ' + (p.department_name || ''), proc: p, data: { code: p.code },
+        note: p.code + (p.amount ? ' · ' + p.amount + ' ' + (p.unit_text || '') : '')
+      };
+    });
+  }
+
+  function chooseProc(p) {
+    dos.proc = p;
+    dosSay('');
+    $('dos-pick').hidden = true;
+    $('dos-chosen').hidden = false;
+    setText('dos-proc-name', p.name);
+    var meta = [p.code, p.department_name, p.amount ? 'thời hạn ' + p.amount + ' ' + (p.unit_text || '') : '', p.fees ? 'phí, lệ phí: ' + p.fees : ''];
+    setText('dos-proc-meta', meta.filter(Boolean).join(' · '));
+    $('dos-docs').textContent = '';
+    (p.documents || []).forEach(function (name) { addDoc(name); });
+    $('dos-docs-empty').hidden = true;
+  }
+
+  function changeProc() {
+    $('dos-pick').hidden = false;
+    $('dos-chosen').hidden = true;
+    $('dos-q').value = '';
+    procPick.set(procItems());
+    $('dos-q').focus();
+  }
+  $('dos-proc-change').addEventListener('click', changeProc);
+
+  // guessForm: a paper named "Bản sao …" is a copy; the rest originals.
+  function guessForm(name) { return /^bản sao/i.test(name || '') ? 'copy' : 'original'; }
+
+  var docSeq = 0;
+  // addDoc adds a row to the checklist: a named paper of the procedure, or
+  // (name undefined) one the official types.
+  function addDoc(name) {
+    var i = ++docSeq, tr = el('tr', 'dos-doc');
+    var id = 'dos-doc-' + i;
+    var tdC = el('td', 'c'), cb = el('input');
+    cb.type = 'checkbox';
+    cb.checked = true;
+    cb.id = id;
+    cb.className = 'dos-inc';
+    tdC.appendChild(cb);
+    var tdN = el('td', 'n'), nameIn = null;
+    if (name !== undefined) {
+      var lb = el('label', '', name);
+      lb.htmlFor = id;
+      tdN.appendChild(lb);
+      tr.setAttribute('data-name', name);
+    } else {
+      nameIn = el('input', 'in dos-doc-name');
+      nameIn.maxLength = 300;
+      nameIn.autocomplete = 'off';
+      nameIn.placeholder = 'Tên giấy tờ';
+      nameIn.setAttribute('aria-label', 'Tên giấy tờ thêm');
+      tdN.appendChild(nameIn);
+      cb.setAttribute('aria-label', 'Có giấy tờ thêm này');
+    }
+    var tdF = el('td', 'f'), sel = el('select', 'in dos-form');
+    FORMS.forEach(function (f) {
+      var o = el('option', '', f[1]);
+      o.value = f[0];
+      sel.appendChild(o);
+    });
+    sel.value = guessForm(name);
+    sel.setAttribute('aria-label', 'Hình thức' + (name ? ': ' + name : ''));
+    tdF.appendChild(sel);
+    var tdK = el('td', 'k'), cnt = el('input', 'in dos-count');
+    cnt.type = 'number';
+    cnt.min = '1';
+    cnt.max = '99';
+    cnt.value = '1';
+    cnt.inputMode = 'numeric';
+    cnt.setAttribute('aria-label', 'Số lượng' + (name ? ': ' + name : ''));
+    tdK.appendChild(cnt);
+    cb.addEventListener('change', function () { tr.classList.toggle('off', !cb.checked); });
+    tr.appendChild(tdC);
+    tr.appendChild(tdN);
+    tr.appendChild(tdF);
+    tr.appendChild(tdK);
+    $('dos-docs').appendChild(tr);
+    $('dos-docs-empty').hidden = true;
+    return nameIn || cb;
+  }
+  $('dos-add-doc').addEventListener('click', function () { addDoc().focus(); });
+
+  // docs reads the checklist: [{name, form, count, included}], or a message.
+  function docs() {
+    var out = [], rows = $('dos-docs').querySelectorAll('tr.dos-doc');
+    for (var i = 0; i < rows.length; i++) {
+      var r = rows[i], nameIn = r.querySelector('.dos-doc-name');
+      var name = nameIn ? nameIn.value.trim() : r.getAttribute('data-name');
+      var inc = r.querySelector('.dos-inc').checked;
+      if (!name) {
+        if (inc && nameIn) return { error: 'Hãy ghi tên giấy tờ thêm, hoặc bỏ đánh dấu dòng đó', focus: nameIn };
+        continue;
+      }
+      var cnt = r.querySelector('.dos-count'), n = Number(cnt.value);
+      if (inc && (!(n >= 1 && n <= 99) || Math.floor(n) !== n)) return { error: 'Số lượng của "' + name + '" phải từ 1 đến 99', focus: cnt };
+      out.push({ name: name, form: r.querySelector('.dos-form').value, count: n, included: inc });
+    }
+    return { list: out };
+  }
+
+  function resetForm() {
+    dos.proc = null;
+    dos.step = '';
+    dos.done = false;
+    dos.last = null;
+    ['dos-name', 'dos-phone', 'dos-idn', 'dos-addr', 'dos-email', 'dos-supp-note', 'dos-ref-reason'].forEach(function (id) { $(id).value = ''; });
+    $('dos-sets').value = '1';
+    document.querySelector('input[name="dos-ch"][value="counter"]').checked = true;
+    $('dos-docs').textContent = '';
+    $('dos-docs-empty').hidden = false;
+    $('dos-pick').hidden = false;
+    $('dos-chosen').hidden = true;
+    $('dos-q').value = '';
+    $('dos-supp').hidden = true;
+    $('dos-ref').hidden = true;
+    $('dos-form').hidden = false;
+    $('dos-foot').hidden = false;
+    $('dos-result').hidden = true;
+    dosSay('');
+  }
+
+  function openDossier() {
+    var why = dosWhy();
+    if (why && !dos.open) { say(why, 'info'); return; }
+    var cur = st.current;
+    if (!dos.open) dos.back = document.activeElement;
+    // a new ticket, or the last dossier done: a blank form; the same
+    // ticket after Esc: the form as it was left
+    if (cur && (dos.ticket !== cur.id || dos.done)) {
+      resetForm();
+      dos.ticket = cur.id;
+      dos.number = cur.number;
+    }
+    setText('dos-for', dos.number ? ' — vé ' + dos.number : '');
+    dos.open = true;
+    // just under the header, however tall it wraps
+    var top = document.querySelector('.top');
+    if (top) $('dos').style.top = Math.round(top.getBoundingClientRect().bottom) + 'px';
+    $('dos').hidden = false;
+    body.classList.add('dos-on');
+    sideInert(true);
+    drawDossierButton();
+    if (dos.done) { $('dos-done').focus(); return; }
+    if (!dos.proc) {
+      procPick.set(procItems());
+      $('dos-q').focus();
+    } else if (dos.step) {
+      $(dos.step === 'supplement' ? 'dos-supp-ok' : 'dos-ref-reason').focus();
+    } else $('dos-name').focus();
+  }
+
+  // the side column lies under the panel: out of the Tab order meanwhile
+  function sideInert(on) {
+    var side = document.querySelector('.c-side');
+    if (side) side.inert = on;
+  }
+
+  function closeDossier() {
+    if (!dos.open) return;
+    dos.open = false;
+    $('dos').hidden = true;
+    body.classList.remove('dos-on');
+    sideInert(false);
+    drawDossierButton();
+    var b = dos.back;
+    dos.back = null;
+    if (b && b.focus && document.contains(b) && b !== document.body) b.focus();
+    else $('b-dossier').focus();
+  }
+  $('b-dossier').addEventListener('click', function () { if (dos.open) closeDossier(); else openDossier(); });
+  $('dos-x').addEventListener('click', closeDossier);
+  $('dos-done').addEventListener('click', closeDossier);
+  $('dos-again').addEventListener('click', function () {
+    var t = dos.ticket, n = dos.number;
+    resetForm();
+    dos.ticket = t;
+    dos.number = n;
+    procPick.set(procItems());
+    $('dos-q').focus();
+  });
+
+  // collect checks the form and builds the request of outcome, or says
+  // what is missing and returns null.
+  function collect(outcome) {
+    dosSay('');
+    if (!dos.proc) { dosSay('Hãy chọn thủ tục hành chính'); changeProc(); return null; }
+    var d = docs();
+    if (d.error) { dosSay(d.error); d.focus.focus(); return null; }
+    var name = $('dos-name').value.trim();
+    if (!name) {
+      $('dos-name').setAttribute('aria-invalid', 'true');
+      dosSay('Hãy nhập họ tên người nộp hồ sơ');
+      $('dos-name').focus();
+      return null;
+    }
+    $('dos-name').removeAttribute('aria-invalid');
+    var sets = Number($('dos-sets').value);
+    if (!(sets >= 1 && sets <= 20) || Math.floor(sets) !== sets) { dosSay('Số bộ hồ sơ phải từ 1 đến 20'); $('dos-sets').focus(); return null; }
+    var included = d.list.filter(function (x) { return x.included; });
+    if (outcome === 'receive' && !included.length) { dosSay('Hồ sơ chưa có giấy tờ nào: hãy đánh dấu giấy tờ đã nộp, hoặc chọn Yêu cầu bổ sung'); return null; }
+    var ch = document.querySelector('input[name="dos-ch"]:checked');
+    var app = { name: name, phone: $('dos-phone').value.trim(), address: $('dos-addr').value.trim() };
+    if ($('dos-email').value.trim()) app.email = $('dos-email').value.trim();
+    if ($('dos-idn').value.trim()) app.id_number = $('dos-idn').value.trim();
+    return {
+      ticket: dos.ticket, counter: counter, procedure: dos.proc.code, applicant: app,
+      documents: included.map(function (x) { return { name: x.name, form: x.form, count: x.count }; }),
+      sets: sets, return_channel: ch ? ch.value : 'counter', outcome: outcome
+    };
+  }
+
+  function dosBusy(on) {
+    dos.busy = on;
+    $('dos').setAttribute('aria-busy', on ? 'true' : 'false');
+    ['dos-receive', 'dos-supp-go', 'dos-ref-go', 'dos-supp-ok', 'dos-ref-ok', 'dos-supp-back', 'dos-ref-back'].forEach(function (id) {
+      $(id).disabled = on;
+    });
+  }
+
+  function send(req, btn) {
+    if (dos.busy || dos.done || !req) return;
+    dosBusy(true);
+    btn.classList.add('busy');
+    S.api('POST', '/api/v1/dossiers', req).then(function (res) {
+      showResult(req, res || {});
+      refresh().catch(function () { /* the websocket brings it */ });
+    }, function (err) {
+      dosSay(err.title || err.message);
+    }).then(function () {
+      btn.classList.remove('busy');
+      dosBusy(false);
+    });
+  }
+
+  function showResult(req, res) {
+    dos.done = true;
+    dos.last = res;
+    dos.step = '';
+    $('dos-form').hidden = true;
+    $('dos-foot').hidden = true;
+    $('dos-result').hidden = false;
+    var slip = res.slip, a5 = $('dos-a5'), ctl = $('dos-ctl'), sl = $('dos-slip'), pr = $('dos-print');
+    a5.hidden = ctl.hidden = sl.hidden = true;
+    a5.className = 'btn';
+    if (slip) {
+      var refusal = slip.kind === 'refusal';
+      setText('dos-res-h', refusal ? 'Đã lập phiếu từ chối tiếp nhận, giải quyết hồ sơ' : 'Đã lập phiếu yêu cầu bổ sung, hoàn thiện hồ sơ');
+      setText('dos-code', 'Phiếu số ' + slip.number + (slip.year ? '/' + slip.year : ''));
+      setText('dos-due', 'Hồ sơ chưa được tiếp nhận: không có mã hồ sơ, không tính thời hạn giải quyết.');
+      pr.className = 'alert info';
+      pr.textContent = 'Hãy in phiếu, ký và giao cho người nộp hồ sơ.';
+      if (res.print_url) { sl.href = res.print_url; sl.hidden = false; }
+      setText('dos-slip', refusal ? 'In phiếu từ chối' : 'In phiếu yêu cầu bổ sung');
+      (sl.hidden ? $('dos-done') : sl).focus();
+      return;
+    }
+    setText('dos-res-h', 'Đã tiếp nhận hồ sơ — mã hồ sơ');
+    setText('dos-code', res.code || '');
+    setText('dos-due', 'Hẹn trả kết quả: ngày ' + dmy(res.due_date) + (res.due_at ? ' lúc ' + S.time(res.due_at) : ''));
+    var p = (res.receipt && res.receipt.print) || { status: 'none' };
+    var rcpt = res.receipt || {};
+    if (rcpt.a5_url) { a5.href = rcpt.a5_url; a5.hidden = false; }
+    if (res.control_sheet_url) { ctl.href = res.control_sheet_url; ctl.hidden = false; }
+    var focus = $('dos-done');
+    if (p.status === 'printed') {
+      pr.className = 'alert ok';
+      pr.textContent = 'Đã in giấy hẹn trên máy in của quầy.';
+    } else {
+      pr.className = 'alert';
+      pr.textContent = p.status === 'none'
+        ? 'Quầy không có máy in giấy hẹn: hãy in giấy tiếp nhận khổ A5.'
+        : 'Không in được giấy hẹn' + (p.error ? ': ' + p.error : '') + '. Hãy mở giấy tiếp nhận khổ A5 để in.';
+      if (!a5.hidden) { a5.className = 'btn primary'; focus = a5; }
+    }
+    pr.setAttribute('data-status', p.status || '');
+    focus.focus();
+  }
+
+  // the three outcomes
+  function receive() { send(collect('receive'), $('dos-receive')); }
+
+  function openStep(kind) {
+    if (dos.busy) return;
+    dosSay('');
+    if (!dos.proc) { dosSay('Hãy chọn thủ tục hành chính'); changeProc(); return; }
+    dos.step = kind;
+    $('dos-supp').hidden = kind !== 'supplement';
+    $('dos-ref').hidden = kind !== 'refusal';
+    if (kind === 'supplement') {
+      var box = $('dos-missing'), d = docs();
+      box.textContent = '';
+      (d.list || []).forEach(function (x, i) {
+        var lb = el('label', 'dos-miss'), cb = el('input');
+        cb.type = 'checkbox';
+        cb.value = x.name;
+        cb.checked = !x.included; // what the citizen did not bring
+        lb.appendChild(cb);
+        lb.appendChild(document.createTextNode(' ' + x.name));
+        box.appendChild(lb);
+      });
+      if (!box.children.length) box.appendChild(el('p', 'empty', 'Thủ tục này không có danh sách giấy tờ: hãy ghi nội dung cần bổ sung.'));
+      var first = box.querySelector('input:checked') || box.querySelector('input') || $('dos-supp-note');
+      first.focus();
+      if ($('dos-supp').scrollIntoView) $('dos-supp').scrollIntoView({ block: 'nearest' });
+    } else {
+      $('dos-ref-reason').focus();
+      if ($('dos-ref').scrollIntoView) $('dos-ref').scrollIntoView({ block: 'nearest' });
+    }
+  }
+  function closeStep() {
+    dos.step = '';
+    $('dos-supp').hidden = true;
+    $('dos-ref').hidden = true;
+    dosSay('');
+  }
+
+  function supplement() {
+    var req = collect('supplement');
+    if (!req) return;
+    var ms = $('dos-missing').querySelectorAll('input:checked');
+    req.missing = Array.prototype.map.call(ms, function (c) { return c.value; });
+    req.reason = $('dos-supp-note').value.trim();
+    if (!req.missing.length && !req.reason) {
+      dosSay('Hãy đánh dấu giấy tờ cần bổ sung hoặc ghi nội dung cần hoàn thiện');
+      ($('dos-missing').querySelector('input') || $('dos-supp-note')).focus();
+      return;
+    }
+    send(req, $('dos-supp-ok'));
+  }
+
+  function refusal() {
+    var req = collect('refusal');
+    if (!req) return;
+    req.reason = $('dos-ref-reason').value.trim();
+    if (!req.reason) {
+      $('dos-ref-reason').setAttribute('aria-invalid', 'true');
+      dosSay('Hãy ghi lý do từ chối tiếp nhận hồ sơ');
+      $('dos-ref-reason').focus();
+      return;
+    }
+    $('dos-ref-reason').removeAttribute('aria-invalid');
+    send(req, $('dos-ref-ok'));
+  }
+
+  $('dos-receive').addEventListener('click', receive);
+  $('dos-supp-go').addEventListener('click', function () { openStep('supplement'); });
+  $('dos-ref-go').addEventListener('click', function () { openStep('refusal'); });
+  $('dos-supp-ok').addEventListener('click', supplement);
+  $('dos-ref-ok').addEventListener('click', refusal);
+  $('dos-supp-back').addEventListener('click', function () { closeStep(); $('dos-supp-go').focus(); });
+  $('dos-ref-back').addEventListener('click', function () { closeStep(); $('dos-ref-go').focus(); });
+
+  // Enter in a field sends the outcome in hand: the open step's, or else
+  // receive. Not in the procedure search (its own Enter), a text area (a
+  // new line; Ctrl+Enter sends) or on a button or link (their own press).
+  $('dos').addEventListener('keydown', function (ev) {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      closeDossier();
+      return;
+    }
+    if (ev.key !== 'Enter' || ev.defaultPrevented || ev.isComposing || dos.done) return;
+    var t = ev.target, tag = t.tagName;
+    if (t.id === 'dos-q') return;
+    if (tag === 'TEXTAREA' && !ev.ctrlKey) return;
+    if (tag !== 'INPUT' && tag !== 'SELECT' && tag !== 'TEXTAREA') return;
+    ev.preventDefault();
+    if (dos.step === 'supplement') supplement();
+    else if (dos.step === 'refusal') refusal();
+    else receive();
+  });
+
+  // Alt+N opens the panel from anywhere on the console (a dialog aside);
+  // Esc outside the panel's fields closes it too.
+  document.addEventListener('keydown', function (ev) {
+    if (ev.altKey && !ev.ctrlKey && !ev.metaKey && (ev.code === 'KeyN' || ev.key === 'n' || ev.key === 'N')) {
+      ev.preventDefault();
+      if (ev.repeat || openDialogEl()) return;
+      openDossier();
+    } else if (ev.key === 'Escape' && dos.open && !openDialogEl() && !$('dos').contains(ev.target)) {
+      ev.preventDefault();
+      closeDossier();
+    }
   });
 
   // ---- live ----

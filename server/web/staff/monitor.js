@@ -10,7 +10,7 @@
 
   var CSTATE = { open: 'Đang mở', paused: 'Tạm nghỉ', closed: 'Đóng' };
   var TSTATE = { called: 'Đang gọi', serving: 'Đang phục vụ', waiting: 'Đang chờ', held: 'Tạm giữ' };
-  var KIND = { wait: 'Chờ lâu', unserved: 'Không có quầy phục vụ', idle: 'Quầy rảnh', printer: 'Máy in', screen: 'Màn hình', keypad: 'Bàn phím đánh giá' };
+  var KIND = { wait: 'Chờ lâu', unserved: 'Không có quầy phục vụ', idle: 'Quầy rảnh', printer: 'Máy in', screen: 'Màn hình', keypad: 'Bàn phím đánh giá', dossier: 'Hồ sơ' };
   var DEVICE = { keypad: 'Bàn phím đánh giá', screen: 'Màn hình quầy', printer: 'Máy in quầy' };
   var PRINTER = {
     ok: 'Sẵn sàng', near_end: 'Sắp hết giấy', paper_end: 'Hết giấy', cover_open: 'Nắp máy in đang mở',
@@ -91,6 +91,7 @@
     drawCounters();
     drawServices();
     drawDevices();
+    drawDossiers();
     $('mon-updated').textContent = 'Cập nhật lúc ' + S.time(state.now);
     tick();
   }
@@ -306,6 +307,150 @@
       items.push(li);
     });
     reconcile(ul, items);
+  }
+
+  // ---- dossiers: overdue, possibly lost, near their due date ----
+
+  var DGROUP = [
+    { key: 'overdue', title: 'Quá hạn' },
+    { key: 'lost', title: 'Có thể thất lạc' },
+    { key: 'near', title: 'Sắp đến hạn' }
+  ];
+  var HOLDER = { center: 'Trung tâm', post: 'Bưu điện', applicant: 'Người nộp hồ sơ', online: 'Trực tuyến' };
+
+  // dmy: "2026-03-05" or an RFC 3339 time → "05/03/2026" (Viet Nam's day).
+  function dmy(v) {
+    if (!v) return '';
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+    if (m) return m[3] + '/' + m[2] + '/' + m[1];
+    if (/^\d{2}\/\d{2}\/\d{4}$/.test(v)) return v;
+    var t = Date.parse(v);
+    if (isNaN(t)) return v;
+    var d = new Date(t + 7 * 3600000);
+    var p = function (n) { return n < 10 ? '0' + n : String(n); };
+    return p(d.getUTCDate()) + '/' + p(d.getUTCMonth() + 1) + '/' + d.getUTCFullYear();
+  }
+  // when: a time as "14:30 05/03/2026", a date as "05/03/2026".
+  function when(v) {
+    if (!v) return '';
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return dmy(v);
+    var t = S.time(v);
+    return (t ? t + ' ' : '') + dmy(v);
+  }
+  function deptName(id) {
+    var ds = (state && state.dossiers) || {};
+    for (var g = 0; g < DGROUP.length; g++) {
+      var l = ds[DGROUP[g].key] || [];
+      for (var i = 0; i < l.length; i++) if (l[i].department === id && l[i].department_name) return l[i].department_name;
+    }
+    var ss = (state && state.services) || [];
+    for (i = 0; i < ss.length; i++) if (ss[i].department === id && ss[i].department_name) return ss[i].department_name;
+    return id;
+  }
+  // holderText: who holds the paper dossier, in words: the server may
+  // send a name or a place id ("department:stp", "center", "post").
+  function holderText(h) {
+    if (!h) return '—';
+    var m = /^department:(.+)$/.exec(h);
+    if (m) return deptName(m[1]);
+    return HOLDER[h] || h;
+  }
+
+  var dsDepts = '';  // the department options drawn, to keep the select still
+
+  function drawDossiers() {
+    var box = $('ds-box');
+    var ds = state.dossiers;
+    if (!ds) { box.hidden = true; return; }
+    box.hidden = false;
+
+    // the department filter: every department with a dossier listed
+    // (a dossier both overdue and possibly lost counts once)
+    var depts = {}, order = [], seen = {};
+    DGROUP.forEach(function (g) {
+      (ds[g.key] || []).forEach(function (d) {
+        var k = d.department || '';
+        if (!depts[k]) { depts[k] = { name: d.department_name || d.department || 'Không rõ cơ quan', n: 0 }; order.push(k); }
+        if (!seen[d.code]) { seen[d.code] = true; depts[k].n++; }
+      });
+    });
+    order.sort(function (a, b) { return depts[a].name.localeCompare(depts[b].name, 'vi'); });
+    var sel = $('ds-dept'), chosen = sel.value;
+    if (chosen && !depts[chosen]) { depts[chosen] = { name: deptName(chosen), n: 0 }; order.push(chosen); }
+    var total = 0;
+    order.forEach(function (k) { total += depts[k].n; });
+    var sig = total + '|' + order.map(function (k) { return k + ':' + depts[k].n; }).join(',');
+    if (sig !== dsDepts) {
+      dsDepts = sig;
+      sel.textContent = '';
+      var all = el('option', '', 'Mọi cơ quan (' + total + ')');
+      all.value = '';
+      sel.appendChild(all);
+      order.forEach(function (k) {
+        var o = el('option', '', depts[k].name + ' (' + depts[k].n + ')');
+        o.value = k;
+        sel.appendChild(o);
+      });
+      sel.value = chosen;
+    }
+
+    var rows = [], shown = 0;
+    var near = typeof ds.near_due_days === 'number' ? ds.near_due_days : 0;
+    DGROUP.forEach(function (g) {
+      var list = (ds[g.key] || []).filter(function (d) { return !chosen || (d.department || '') === chosen; });
+      // by department, then the most urgent first
+      list.sort(function (a, b) {
+        var da = a.department_name || a.department || '', db = b.department_name || b.department || '';
+        return da.localeCompare(db, 'vi') ||
+          (g.key === 'overdue' ? (b.days_late || 0) - (a.days_late || 0) : 0) ||
+          String(a.due_date || '').localeCompare(String(b.due_date || '')) ||
+          String(a.code).localeCompare(String(b.code));
+      });
+      var n = $('ds-n-' + g.key);
+      n.textContent = g.title + ' ' + list.length;
+      n.className = 'chip ' + (list.length ? (g.key === 'overdue' ? 'bad' : g.key === 'lost' ? 'warn' : 'near') : 'none');
+      if (!list.length) return;
+      shown += list.length;
+      var head = el('tr', 'ds-group g-' + g.key);
+      head.setAttribute('data-group-head', g.key);
+      var th = el('th', '', g.title + ' (' + list.length + ')' + (g.key === 'near' && near ? ' — trong ' + near + ' ngày làm việc tới' : ''));
+      th.colSpan = 5;
+      head.appendChild(th);
+      rows.push(head);
+      list.forEach(function (d) { rows.push(dossierRow(d, g.key)); });
+    });
+    reconcile($('dossiers'), rows);
+    $('ds-none').hidden = shown > 0;
+    $('ds-none').textContent = chosen ? 'Cơ quan này không có hồ sơ quá hạn, có thể thất lạc hay sắp đến hạn.' : 'Không có hồ sơ quá hạn, có thể thất lạc hay sắp đến hạn.';
+  }
+
+  function dossierRow(d, group) {
+    var tr = el('tr', 'ds ds-' + group);
+    tr.setAttribute('data-dossier', d.code);
+    tr.setAttribute('data-group', group);
+    tr.setAttribute('data-department', d.department || '');
+    tr.appendChild(el('td', 'ds-code', d.code));
+    var p = el('td', 'ds-what');
+    p.appendChild(el('span', 'ds-proc', d.procedure_name || ''));
+    p.appendChild(el('span', 'ds-dep', d.department_name || d.department || ''));
+    p.title = (d.procedure_name || '') + ' — ' + (d.department_name || d.department || '');
+    tr.appendChild(p);
+    tr.appendChild(el('td', 'ds-due', dmy(d.due_date)));
+    var h = el('td', 'ds-holder');
+    var who = holderText(d.holder);
+    var w = el('span', 'ds-who', who === page.getAttribute('data-center') ? 'Trung tâm' : who);
+    w.title = who;
+    h.appendChild(w);
+    var since = d.holder_since || d.since || d.held_since;
+    if (group === 'lost' && since && Date.parse(since) > Date.UTC(2000, 0, 1)) h.appendChild(el('span', 'ds-since', 'từ ' + when(since)));
+    tr.appendChild(h);
+    var st = el('td', 'ds-state');
+    st.appendChild(el('span', 'ds-st', d.state_text || ''));
+    if (group === 'overdue') st.appendChild(el('span', 'ds-flag ds-late', 'Quá hạn ' + (d.days_late || 0) + ' ngày'));
+    else if (group === 'lost') st.appendChild(el('span', 'ds-flag ds-lostf', 'Có thể thất lạc'));
+    else st.appendChild(el('span', 'ds-flag ds-nearf', 'Sắp đến hạn'));
+    tr.appendChild(st);
+    return tr;
   }
 
   // reconcile puts nodes into parent, keeping each old node that looks the
@@ -655,6 +800,7 @@
     document.addEventListener('click', clicks);
     // the first touch of the page lets the chime play later
     document.addEventListener('pointerdown', function () { var ac = audioContext(); if (ac && ac.state === 'suspended') ac.resume(); }, { once: true });
+    $('ds-dept').addEventListener('change', function () { if (state) drawDossiers(); });
     $('form-services').addEventListener('submit', saveServices);
     $('form-pause').addEventListener('submit', savePause);
     $('form-move').addEventListener('submit', saveMove);

@@ -931,7 +931,11 @@
     if (dos.busy || dos.done || !req) return;
     dosBusy(true);
     btn.classList.add('busy');
-    S.api('POST', '/api/v1/dossiers', req).then(function (res) {
+    // one key per dossier until it is answered: a retry after a lost answer
+    // gets the same dossier back, never a second code
+    if (!dos.key) dos.key = S.key();
+    S.api('POST', '/api/v1/dossiers', req, { idem: dos.key }).then(function (res) {
+      dos.key = null;
       showResult(req, res || {});
       refresh().catch(function () { /* the websocket brings it */ });
     }, function (err) {

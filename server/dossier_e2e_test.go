@@ -430,3 +430,54 @@ func TestReceiveRetriedAndTicketChecked(t *testing.T) {
 		t.Errorf("a ticket of another counter: %d %s", r.status, r.body)
 	}
 }
+
+// The staff page of a dossier (the control sheet's QR) records every step
+// with plain forms: what a department's desk does without the API.
+func TestDossierStepsByForm(t *testing.T) {
+	d := boot(t, "")
+	d.user("cb1", "official", "quay-1")
+	s := d.signIn("cb1", "")
+	body := map[string]any{"procedure": "1.001612", "return_channel": "counter",
+		"applicant": map[string]string{"name": "Vũ Minh Tâm"}, "documents": []map[string]any{{"name": "Tờ khai", "form": "original", "count": 1}}}
+	var rec receiveReply
+	s.do("POST", "/api/v1/dossiers", body).json(t, &rec)
+	post := func(v url.Values) string {
+		t.Helper()
+		v.Set("csrf", s.csrf)
+		req, _ := http.NewRequest("POST", d.base+"/ban-giao/"+rec.Code, strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		res, err := s.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return string(b)
+	}
+	steps := []struct {
+		form url.Values
+		want string
+	}{
+		{url.Values{"to": {"department:khdt"}, "how": {"in_person"}}, "Đã ghi nhận bàn giao"},
+		{url.Values{"type": {"consult"}, "agency": {"Cục Thuế tỉnh"}, "deadline": {"2099-01-05"}}, "Đã ghi nhận: Lấy ý kiến"},
+		{url.Values{"type": {"consult"}, "agency": {"Cục Thuế tỉnh"}}, "Hãy ghi hạn trả lời"},
+		{url.Values{"type": {"consult_reply"}, "agency": {"Cục Thuế tỉnh"}}, "Đã ghi nhận: Cơ quan liên quan trả lời"},
+		{url.Values{"type": {"pause"}}, "Hãy ghi căn cứ pháp lý"},
+		{url.Values{"type": {"pause"}, "note": {"Chờ kết quả giám định theo Điều 9"}}, "Đã ghi nhận: Tạm dừng"},
+		{url.Values{"type": {"resume"}}, "Đã ghi nhận: Tiếp tục"},
+		{url.Values{"type": {"returned"}, "how": {"counter"}}, "đang ở trạng thái"},
+		{url.Values{"type": {"result_ready"}}, "Đã ghi nhận: Đã có kết quả"},
+		{url.Values{"type": {"returned"}, "how": {"post"}}, "Hãy ghi số vận đơn"},
+		{url.Values{"type": {"returned"}, "how": {"post"}, "waybill": {"EB123456789VN"}}, "Đã ghi nhận: Đã trả kết quả"},
+	}
+	for _, st := range steps {
+		if got := post(st.form); !strings.Contains(got, st.want) {
+			t.Errorf("%v: the page does not say %q: %.400s", st.form, st.want, got)
+		}
+	}
+	var got dossierReply
+	s.do("GET", "/api/v1/dossiers/"+rec.Code, nil).json(t, &got)
+	if got.Dossier.State != "returned" || got.Dossier.Holder != "post" || len(got.Dossier.Steps) != 7 {
+		t.Errorf("after the forms: %+v", got.Dossier)
+	}
+}

@@ -442,7 +442,8 @@ func (a *App) renderHandover(w http.ResponseWriter, r *http.Request, p *auth.Pri
 	}
 	opts = append(opts, opt{"post", "Bưu chính công ích"})
 	render(w, "handover.html", map[string]any{"D": a.dossierView(d, false), "Holder": d.Holder, "Options": opts, "CSRF": p.CSRF,
-		"Me": p.Name, "Done": done, "Failed": failed, "CSS": staffAssets.URL("staff.css"), "Returned": d.State == dossier.Returned})
+		"Me": p.Name, "Done": done, "Failed": failed, "CSS": staffAssets.URL("staff.css"), "Returned": d.State == dossier.Returned,
+		"State": d.State, "HasApology": d.Apology != nil})
 }
 
 func (a *App) handleHandoverForm(w http.ResponseWriter, r *http.Request) {
@@ -456,8 +457,17 @@ func (a *App) handleHandoverForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	_, err := a.Dossiers.AddStep(r.Context(), r.PathValue("code"), dossier.StepRequest{Type: dossier.StepHandover,
-		To: f.Get("to"), How: f.Get("how"), Waybill: f.Get("waybill"), Note: f.Get("note")}, p.Name)
+	step := dossier.StepRequest{Type: f.Get("type"), To: f.Get("to"), How: f.Get("how"), Waybill: f.Get("waybill"), Note: f.Get("note"),
+		Deadline: f.Get("deadline"), NewDue: f.Get("new_due_date")}
+	switch step.Type {
+	case "":
+		step.Type = dossier.StepHandover
+	case dossier.StepConsult:
+		step.To = "consulted:" + strings.TrimSpace(f.Get("agency"))
+	case dossier.StepConsultReply:
+		step.From, step.To = "consulted:"+strings.TrimSpace(f.Get("agency")), ""
+	}
+	_, err := a.Dossiers.AddStep(r.Context(), r.PathValue("code"), step, p.Name)
 	if err != nil {
 		title := "Không ghi được bàn giao"
 		if e, ok := apperr.As(err); ok {
@@ -468,7 +478,11 @@ func (a *App) handleHandoverForm(w http.ResponseWriter, r *http.Request) {
 		a.renderHandover(w, r, p, "", title)
 		return
 	}
-	a.renderHandover(w, r, p, "Đã ghi nhận bàn giao cho "+a.partyVI(f.Get("to")), "")
+	done := "Đã ghi nhận: " + stepVI[step.Type]
+	if step.Type == dossier.StepHandover {
+		done = "Đã ghi nhận bàn giao cho " + a.partyVI(step.To)
+	}
+	a.renderHandover(w, r, p, done, "")
 }
 
 // handlePublicRating: after the return, the applicant rates the handling

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -78,6 +79,10 @@ Usage:
   motcua keypad-sim --port PATH [--baud 19200] --addr 1,2,3 [--keys 3|4] [--serial-prefix SIM]
                  rating keypads on a serial port (a socat pty will do), their
                  keys pressed from the terminal: "2", "3 1", "s", "q"
+  motcua report [--from YYYY-MM-DD --to YYYY-MM-DD | --preset month|quarter|period-quarter|…]
+                [--department ID] [--counter ID] [--format text|csv|json|xlsx]
+                 the report of a period: queue, dossiers (Biểu II.06a),
+                 satisfaction; text is the narrative the center publishes
   motcua version
   motcua help
 
@@ -177,6 +182,8 @@ func dispatch(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return printPreview(args, stdout, stderr)
 	case "keypad-sim":
 		return keypadSim(args, stdin, stdout, stderr)
+	case "report":
+		return reportCmd(args, stdout, stderr)
 	case "version":
 		fmt.Fprintf(stdout, "motcua %s (schema %d)\n", server.Version, store.Version())
 		return nil
@@ -476,4 +483,32 @@ func pairCreate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "Mở liên kết này một lần trên thiết bị %s %s (hết hạn sau 24 giờ) / open once on the device:\n%s/pair/%s\n", *role, *place, u, code)
 	return nil
+}
+
+func reportCmd(args []string, stdout, stderr io.Writer) error {
+	fs, c := flags("report", stderr)
+	from := fs.String("from", "", "first day, YYYY-MM-DD")
+	to := fs.String("to", "", "last day, YYYY-MM-DD")
+	preset := fs.String("preset", "", "today, week, month, quarter, year, period-quarter, period-half, period-year")
+	dept := fs.String("department", "", "one department")
+	counter := fs.String("counter", "", "one counter")
+	format := fs.String("format", "text", "text, csv, json or xlsx")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch *format {
+	case "text", "csv", "json", "xlsx":
+	default:
+		return usageError{fmt.Errorf("--format %q: text, csv, json or xlsx", *format)}
+	}
+	if (*from == "") != (*to == "") {
+		return usageError{errors.New("report needs both --from and --to, or a --preset")}
+	}
+	q := url.Values{}
+	for k, v := range map[string]string{"from": *from, "to": *to, "preset": *preset, "department": *dept, "counter": *counter} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return server.RunReport(context.Background(), c.config, c.data, q, *format, stdout)
 }

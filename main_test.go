@@ -726,3 +726,27 @@ func TestUserPasswdAndList(t *testing.T) {
 		t.Errorf("user list: %q", out)
 	}
 }
+
+func TestReportCommand(t *testing.T) {
+	data := t.TempDir()
+	out, _, err := runCmd(t, "", "report", "--data", data, "--from", "2026-01-01", "--to", "2026-01-31")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "Từ ngày 01/01/2026 đến ngày 31/01/2026") || !strings.Contains(out, "không tiếp nhận") {
+		t.Errorf("empty month's narrative: %q", out)
+	}
+	out, _, err = runCmd(t, "", "report", "--data", data, "--preset", "month", "--format", "json")
+	if err != nil || !strings.Contains(out, `"Queue"`) {
+		t.Errorf("json: %v %.200s", err, out)
+	}
+	out, _, err = runCmd(t, "", "report", "--data", data, "--from", "2026-01-01", "--to", "2026-01-31", "--format", "csv")
+	if err != nil || !strings.HasPrefix(out, "\ufeff") {
+		t.Errorf("csv: %v %.100q", err, out)
+	}
+	for _, bad := range [][]string{{"--from", "2026-01-01"}, {"--format", "pdf"}, {"--from", "2026-02-01", "--to", "2026-01-01"}} {
+		if _, _, err := runCmd(t, "", append([]string{"report", "--data", data}, bad...)...); err == nil {
+			t.Errorf("%v: no error", bad)
+		}
+	}
+}

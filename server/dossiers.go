@@ -662,13 +662,23 @@ func (a *App) adminOverrides(ctx context.Context) ([]overrideJSON, error) {
 // applyOverrides gives the dossier store the configuration's overrides with
 // the admin's on top.
 func (a *App) applyOverrides(ctx context.Context) error {
-	base, _, err := a.calendarSettings()
+	all, err := a.allOverrides(ctx)
 	if err != nil {
 		return err
 	}
+	a.Dossiers.SetOverrides(all) // a later override of a date wins
+	return nil
+}
+
+// allOverrides are the configuration's overrides, then the admin's.
+func (a *App) allOverrides(ctx context.Context) ([]workday.Override, error) {
+	base, _, err := a.calendarSettings()
+	if err != nil {
+		return nil, err
+	}
 	extra, err := a.adminOverrides(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, o := range extra {
 		t, err := time.Parse("2006-01-02", o.Date)
@@ -677,8 +687,7 @@ func (a *App) applyOverrides(ctx context.Context) error {
 		}
 		base = append(base, workday.Override{Date: workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Working: o.Working, Reason: o.Reason})
 	}
-	a.Dossiers.SetOverrides(base) // a later override of a date wins
-	return nil
+	return base, nil
 }
 
 func (a *App) handleGetOverrides(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {

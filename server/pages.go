@@ -23,12 +23,19 @@ import (
 	"github.com/motcua/motcua/server/clock"
 	"github.com/motcua/motcua/server/config"
 	"github.com/motcua/motcua/server/queue"
+	"github.com/motcua/motcua/server/report"
 )
 
 //go:embed web/*.html web/openapi.json
 var webFS embed.FS
 
-var pages = template.Must(template.ParseFS(webFS, "web/*.html"))
+var pages = template.Must(template.New("").Funcs(pageFuncs).ParseFS(webFS, "web/*.html"))
+
+// pageFuncs are the pages' helpers: the report page's units.
+var pageFuncs = template.FuncMap{
+	"minutes": func(s float64) float64 { return s / 60 },
+	"percent": report.Percent,
+}
 
 func render(w http.ResponseWriter, name string, data any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

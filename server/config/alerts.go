@@ -39,3 +39,12 @@ func (a Alerts) Idle() time.Duration { return threshold(a.IdleMinutes, 5, time.M
 
 // ScreenOffline is the offline-screen threshold, 0 when off.
 func (a Alerts) ScreenOffline() time.Duration { return threshold(a.ScreenOfflineS, 60, time.Second) }
+
+// Reports sets the reporting periods.
+type Reports struct {
+	// CloseDay is the day of the last month of each quarter on which the
+	// statutory reporting period closes: the period runs from that day of
+	// the month before the quarter to the day before it in its last month
+	// (Circular 01/2020/TT-VPCP: from the 15th). Default 15.
+	CloseDay int `toml:"close_day"`
+}

@@ -19,6 +19,7 @@ type Config struct {
 	Staff       []Staff      `toml:"staff"`
 	Voice       Voice        `toml:"voice"`
 	Alerts      Alerts       `toml:"alerts"`
+	Reports     Reports      `toml:"reports"`
 }
 
 // Voice is how the lobby screens call numbers aloud.

@@ -81,8 +81,10 @@ type Group struct {
 //   - Wait: first_called_at − issued_at, over the tickets called at least
 //     once (served, absent, transferred or held alike); the first call
 //     counts, not a call back after a hold or a transfer.
-//   - Service: finished_at − started_at, over the served tickets (a ticket
-//     finished without Start has 0).
+//   - Service: finished_at − started_at, over the served tickets; a ticket
+//     finished without Start (the engine then stamps its start at the finish)
+//     is timed from its call instead, so an official who skips Start does
+//     not report service times of 0.
 //   - ByService: by the service the ticket was served under (tickets.service,
 //     the last after transfers); ByCounter: by tickets.counter, the last
 //     counter that held it (never-called tickets are in no counter's row);
@@ -402,7 +404,8 @@ func buildQueue(ctx context.Context, db *store.DB, cfg *config.Config, p *period
 	args := []any{p.from, p.to}
 	where := p.ticketFilter(&args)
 	rows, err := db.R.QueryContext(ctx, `SELECT t.service, t.counter, t.official, t.state, t.transfers, t.issued_at,
-		t.first_called_at, t.started_at, t.finished_at FROM tickets t WHERE t.day BETWEEN ? AND ?`+where, args...)
+		t.first_called_at, CASE WHEN t.started_at = t.finished_at THEN COALESCE(t.called_at, t.started_at) ELSE t.started_at END,
+		t.finished_at FROM tickets t WHERE t.day BETWEEN ? AND ?`+where, args...)
 	if err != nil {
 		return fmt.Errorf("report: tickets: %w", err)
 	}

@@ -20,28 +20,6 @@ import (
 	"github.com/motcua/motcua/server/auth"
 )
 
-// consoleShots saves screenshots to a temp dir and, when MOTCUA_ARTIFACTS
-// names a directory, there too as console-NAME.png.
-type consoleShots struct{ dir, artifacts string }
-
-func (s consoleShots) take(t *testing.T, tb *tab, name string) {
-	t.Helper()
-	tb.shot(t, s.dir, name)
-	if s.artifacts == "" {
-		return
-	}
-	b, err := os.ReadFile(filepath.Join(s.dir, name+".png"))
-	if err == nil {
-		err = os.MkdirAll(s.artifacts, 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(s.artifacts, "console-"+name+".png"), b, 0o644)
-	}
-	if err != nil {
-		t.Errorf("artifact %s: %v", name, err)
-	}
-}
-
 // consoleTicket is a ticket the test issued: its number, its public token
 // and its id.
 type consoleTicket struct {
@@ -69,7 +47,7 @@ type historyEvent struct {
 func TestBrowserConsole(t *testing.T) {
 	exe := chromium(t)
 	d := boot(t, "")
-	shots := consoleShots{dir: t.TempDir(), artifacts: os.Getenv("MOTCUA_ARTIFACTS")}
+	shots := newShots(t, "console")
 	const (
 		svcID    = "dang-ky-doanh-nghiep" // served at quay-1
 		awayID   = "ly-lich-tu-phap"      // not served at quay-1: a transfer there leaves its queue

@@ -7,8 +7,6 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -20,28 +18,6 @@ import (
 	"github.com/motcua/motcua/display"
 	"github.com/motcua/motcua/server/auth"
 )
-
-// displayShots saves screenshots to a temp dir and, when MOTCUA_ARTIFACTS
-// names a directory, there too.
-type displayShots struct{ dir, artifacts string }
-
-func (s displayShots) take(t *testing.T, tb *tab, name string) {
-	t.Helper()
-	tb.shot(t, s.dir, name)
-	if s.artifacts == "" {
-		return
-	}
-	b, err := os.ReadFile(filepath.Join(s.dir, name+".png"))
-	if err == nil {
-		err = os.MkdirAll(s.artifacts, 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(s.artifacts, "display-"+name+".png"), b, 0o644)
-	}
-	if err != nil {
-		t.Errorf("artifact %s: %v", name, err)
-	}
-}
 
 // announcements is the lobby page's voice queue, window.motcuaAnnouncements.
 type announcements struct {
@@ -60,7 +36,7 @@ type announcements struct {
 func TestBrowserDisplay(t *testing.T) {
 	exe := chromium(t)
 	d := boot(t, "")
-	shots := displayShots{dir: t.TempDir(), artifacts: os.Getenv("MOTCUA_ARTIFACTS")}
+	shots := newShots(t, "display")
 	const svcID = "dang-ky-doanh-nghiep"
 	svc, ok := d.app.Cfg.Service(svcID)
 	if !ok {

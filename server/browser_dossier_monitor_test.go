@@ -52,7 +52,7 @@ func TestBrowserDossierMonitor(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 3, d, 10, 0, 0, 0, clock.Local) }
 	clk := clock.NewFake(day(2))
 	d := bootWith(t, Options{Clock: clk})
-	shots := newStaffShots(t, "dossier-monitor")
+	shots := newShots(t, "dossier-monitor")
 	const (
 		supUser, supPW = "giamsat-hoso", "mật-khẩu-giám-sát-hồ-sơ"
 		official       = "cb-hoso"

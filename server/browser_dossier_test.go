@@ -17,28 +17,6 @@ import (
 	"github.com/motcua/motcua/server/auth"
 )
 
-// dossierShots saves screenshots to a temp dir and, when MOTCUA_ARTIFACTS
-// names a directory, there too as dossier-NAME.png.
-type dossierShots struct{ dir, artifacts string }
-
-func (s dossierShots) take(t *testing.T, tb *tab, name string) {
-	t.Helper()
-	tb.shot(t, s.dir, name)
-	if s.artifacts == "" {
-		return
-	}
-	b, err := os.ReadFile(filepath.Join(s.dir, name+".png"))
-	if err == nil {
-		err = os.MkdirAll(s.artifacts, 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(s.artifacts, "dossier-"+name+".png"), b, 0o644)
-	}
-	if err != nil {
-		t.Errorf("artifact %s: %v", name, err)
-	}
-}
-
 // TestBrowserDossier drives the console's "Tiếp nhận hồ sơ" panel in
 // headless Chromium as an official at quay-1 would on a 1366×768 counter
 // PC: with a ticket of dang-ky-doanh-nghiep called (F1) and started (F3),
@@ -55,7 +33,7 @@ func (s dossierShots) take(t *testing.T, tb *tab, name string) {
 func TestBrowserDossier(t *testing.T) {
 	exe := chromium(t)
 	d := boot(t, "")
-	shots := dossierShots{dir: t.TempDir(), artifacts: os.Getenv("MOTCUA_ARTIFACTS")}
+	shots := newShots(t, "dossier")
 	const (
 		svcID    = "dang-ky-doanh-nghiep"
 		procCode = "1.001612"

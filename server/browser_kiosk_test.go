@@ -19,27 +19,6 @@ import (
 	"github.com/motcua/motcua/server/auth"
 )
 
-// kioskShots saves the kiosk tab's screenshots into a test dir and, when
-// MOTCUA_ARTIFACTS is set, copies each there too (CI keeps that folder).
-type kioskShots struct {
-	dir, keep string
-}
-
-func (k kioskShots) take(t *testing.T, tb *tab, name string) {
-	t.Helper()
-	tb.shot(t, k.dir, name)
-	if k.keep == "" {
-		return
-	}
-	b, err := os.ReadFile(filepath.Join(k.dir, name+".png"))
-	if err == nil {
-		err = os.WriteFile(filepath.Join(k.keep, name+".png"), b, 0o644)
-	}
-	if err != nil {
-		t.Errorf("copy screenshot %s to MOTCUA_ARTIFACTS: %v", name, err)
-	}
-}
-
 // visibleServicesJS lists the service buttons the menu shows now.
 const visibleServicesJS = `Array.from(document.querySelectorAll("#services button.service")).filter(b => b.offsetParent !== null).map(b => b.getAttribute("data-id"))`
 
@@ -52,13 +31,13 @@ func TestBrowserKiosk(t *testing.T) {
 	exe := chromium(t)
 	start := time.Now()
 	d := boot(t, "")
-	shots := kioskShots{dir: t.TempDir(), keep: os.Getenv("MOTCUA_ARTIFACTS")}
-	if shots.keep != "" {
-		if err := os.MkdirAll(shots.keep, 0o755); err != nil {
+	shots := newShots(t, "")
+	if shots.artifacts != "" {
+		if err := os.MkdirAll(shots.artifacts, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("kiosk screenshots in %s (and %q)", shots.dir, shots.keep)
+	t.Logf("kiosk screenshots in %s (and %q)", shots.dir, shots.artifacts)
 	const svcID = "dang-ky-doanh-nghiep"
 	svc, ok := d.app.Cfg.Service(svcID)
 	if !ok {

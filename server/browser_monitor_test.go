@@ -3,8 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,32 +14,6 @@ import (
 	"github.com/motcua/motcua/server/auth"
 	"github.com/motcua/motcua/server/clock"
 )
-
-// staffShots saves screenshots to a temp dir and, when MOTCUA_ARTIFACTS
-// names a directory, there too, as prefix-name.png.
-type staffShots struct{ dir, artifacts, prefix string }
-
-func newStaffShots(t *testing.T, prefix string) staffShots {
-	return staffShots{dir: t.TempDir(), artifacts: os.Getenv("MOTCUA_ARTIFACTS"), prefix: prefix}
-}
-
-func (s staffShots) take(t *testing.T, tb *tab, name string) {
-	t.Helper()
-	tb.shot(t, s.dir, name)
-	if s.artifacts == "" {
-		return
-	}
-	b, err := os.ReadFile(filepath.Join(s.dir, name+".png"))
-	if err == nil {
-		err = os.MkdirAll(s.artifacts, 0o755)
-	}
-	if err == nil {
-		err = os.WriteFile(filepath.Join(s.artifacts, s.prefix+"-"+name+".png"), b, 0o644)
-	}
-	if err != nil {
-		t.Errorf("artifact %s: %v", name, err)
-	}
-}
 
 // monitorStart is where the fake clock starts: now, so that the session
 // cookie's expiry means the same to the browser, unless the day would end
@@ -103,7 +75,7 @@ func TestBrowserMonitor(t *testing.T) {
 	exe := chromium(t)
 	clk := clock.NewFake(monitorStart())
 	d := bootWith(t, Options{Clock: clk})
-	shots := newStaffShots(t, "monitor")
+	shots := newShots(t, "monitor")
 	ctx := context.Background()
 
 	const (
@@ -377,7 +349,7 @@ func TestBrowserMonitor(t *testing.T) {
 func TestBrowserAdmin(t *testing.T) {
 	exe := chromium(t)
 	d := boot(t, "")
-	shots := newStaffShots(t, "admin")
+	shots := newShots(t, "admin")
 	ctx := context.Background()
 	const (
 		admin, adminPW = "quantri-thu", "mật-khẩu-quản-trị-2025"

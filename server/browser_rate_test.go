@@ -104,7 +104,7 @@ func TestBrowserRate(t *testing.T) {
 	exe := chromium(t)
 	clk := clock.NewFake(monitorStart())
 	d := bootWith(t, Options{Clock: clk})
-	shots := newStaffShots(t, "rate")
+	shots := newShots(t, "rate")
 	const (
 		svcID    = "dang-ky-doanh-nghiep" // served at quay-1
 		username = "canbo-danhgia"
@@ -443,7 +443,7 @@ func TestBrowserRateFourLevels(t *testing.T) {
 	}
 	clk := clock.NewFake(monitorStart())
 	d := bootWith(t, Options{ConfigPath: path, Clock: clk})
-	shots := newStaffShots(t, "rate4")
+	shots := newShots(t, "rate4")
 	levels := queue.RatingLevels(4)
 	if got := queue.RatingLevels(d.app.Cfg.Queue.RatingLevels); !slices.Equal(got, levels) || levels[2].Label != "Bình thường" {
 		t.Fatalf("rating levels %+v, want the 4-level scale with Bình thường third", got)

@@ -501,3 +501,33 @@ func TestBrowser(t *testing.T) {
 		tp.checkConsole(t)
 	})
 }
+
+// shots saves a test's screenshots to a temp dir and, when MOTCUA_ARTIFACTS
+// names a directory (CI keeps it), there too as PREFIX-NAME.png.
+type shots struct{ dir, artifacts, prefix string }
+
+func newShots(t *testing.T, prefix string) shots {
+	return shots{dir: t.TempDir(), artifacts: os.Getenv("MOTCUA_ARTIFACTS"), prefix: prefix}
+}
+
+func (s shots) take(t *testing.T, tb *tab, name string) {
+	t.Helper()
+	tb.shot(t, s.dir, name)
+	if s.artifacts == "" {
+		return
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, name+".png"))
+	if err == nil {
+		err = os.MkdirAll(s.artifacts, 0o755)
+	}
+	out := name
+	if s.prefix != "" {
+		out = s.prefix + "-" + name
+	}
+	if err == nil {
+		err = os.WriteFile(filepath.Join(s.artifacts, out+".png"), b, 0o644)
+	}
+	if err != nil {
+		t.Errorf("artifact %s: %v", name, err)
+	}
+}

@@ -425,6 +425,15 @@ func TestReceiveRetriedAndTicketChecked(t *testing.T) {
 	if len(list.Dossiers) != 1 {
 		t.Errorf("%d dossiers, want 1", len(list.Dossiers))
 	}
+	// a slip retried with its key: one slip
+	slip := map[string]any{"ticket": tid, "procedure": "1.001612", "outcome": "supplement", "reason": "Thiếu điều lệ",
+		"applicant": map[string]string{"name": "Phạm Thu Hà"}}
+	var s1, s2 struct{ Slip struct{ ID int64 } }
+	s.do("POST", "/api/v1/dossiers", slip, "Idempotency-Key", "phieu-1").json(t, &s1)
+	s.do("POST", "/api/v1/dossiers", slip, "Idempotency-Key", "phieu-1").json(t, &s2)
+	if s1.Slip.ID == 0 || s1.Slip.ID != s2.Slip.ID {
+		t.Errorf("retried slip: %d then %d, want the same", s1.Slip.ID, s2.Slip.ID)
+	}
 	other := d.signIn("cb5", "")
 	if r := other.do("POST", "/api/v1/dossiers", body); r.status != http.StatusConflict || !strings.Contains(string(r.body), "ticket-elsewhere") {
 		t.Errorf("a ticket of another counter: %d %s", r.status, r.body)

@@ -62,8 +62,13 @@ func (a *App) handleReceiveDossier(w http.ResponseWriter, r *http.Request, p *au
 	switch b.Outcome {
 	case "", "receive":
 	case "supplement", "refusal":
+		key, err := idemKey(r, p)
+		if err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 		sl, err := a.Dossiers.AddSlip(ctx, dossier.SlipRequest{Kind: b.Outcome, Ticket: b.Ticket, Counter: b.Counter, Procedure: b.Procedure,
-			Applicant: b.Applicant, Reason: b.Reason, Missing: b.Missing}, p.Name)
+			Applicant: b.Applicant, Reason: b.Reason, Missing: b.Missing, Key: key}, p.Name)
 		if err != nil {
 			a.writeError(w, r, err)
 			return

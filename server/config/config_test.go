@@ -27,6 +27,7 @@ func minimal() *Config {
 		Procedures: []Procedure{
 			{Code: "1.001612", Name: "Đăng ký thành lập doanh nghiệp tư nhân", Service: "dkdn", ProcessingDays: 3},
 		},
+		Dossier: Dossier{Unit: "000.00.01.H42"},
 		Counters: []Counter{
 			{ID: "quay-1", Number: 1, Services: []string{"dkdn"}},
 			{ID: "quay-2", Number: 2, Services: []string{"dkdn", "noi-vu"}, General: true},

@@ -211,6 +211,9 @@ func (c *Config) checkDossier(p *problems) {
 	if d.Hours.Afternoon == "" {
 		d.Hours.Afternoon = defaultAfternoon
 	}
+	if d.Unit == "" && len(c.Procedures) > 0 && strings.Contains(d.CodeFormat, "{unit}") {
+		p.add("dossier: unit is missing: the receiving unit's identifier (Circular 01/2018/TT-VPCP Art. 19), e.g. \"000.00.01.H42\", begins every dossier code")
+	}
 	if d.Unit != "" && !unitSafe(d.Unit) {
 		p.add("dossier: unit %q must be 1 to %d letters, digits and dots, e.g. \"000.00.01.H42\"", d.Unit, maxUnitLength)
 	}

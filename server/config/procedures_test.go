@@ -209,7 +209,7 @@ func TestProcedureDefaults(t *testing.T) {
 	}
 	// Set values are kept.
 	c = minimal()
-	c.Dossier = Dossier{CodeFormat: "{unit}.{yyyy}{mm}{dd}.{seq:5}", NearDueDays: 1, LostAfterDays: 5, Hours: WorkHours{"07:00-11:30", "13:00-16:30"}}
+	c.Dossier = Dossier{Unit: "000.00.01.H42", CodeFormat: "{unit}.{yyyy}{mm}{dd}.{seq:5}", NearDueDays: 1, LostAfterDays: 5, Hours: WorkHours{"07:00-11:30", "13:00-16:30"}}
 	want := c.Dossier
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)

@@ -441,6 +441,7 @@ type SlipRequest struct {
 	Applicant Applicant `json:"applicant"`
 	Reason    string    `json:"reason"`
 	Missing   []string  `json:"missing,omitempty"`
+	Key       string    `json:"-"` // idempotency key, as for Receive
 }
 
 // AddSlip records a supplement request or a refusal handed to the citizen.
@@ -464,6 +465,19 @@ func (s *Store) AddSlip(ctx context.Context, r SlipRequest, actor string) (Slip,
 	app, _ := json.Marshal(r.Applicant)
 	missing, _ := json.Marshal(r.Missing)
 	v, err := s.e.Write(ctx, func(x *queue.Tx) (any, error) {
+		if r.Key != "" {
+			var act string
+			var id int64
+			err := x.QueryRow("SELECT action, ticket FROM idempotency WHERE key = ?", r.Key).Scan(&act, &id)
+			switch {
+			case err == nil && act != "slip":
+				return nil, conflict("idempotency-key-reused", "Mã yêu cầu đã được dùng cho một thao tác khác", "Idempotency-Key was used for %q", act)
+			case err == nil:
+				return slipID(id), nil
+			case !errors.Is(err, sql.ErrNoRows):
+				return nil, fmt.Errorf("dossier: idempotency: %w", err)
+			}
+		}
 		now := x.Now()
 		year := now.In(clock.Local).Year()
 		n, err := nextSeq(x, "slip:"+r.Kind, fmt.Sprint(year))
@@ -483,14 +497,25 @@ func (s *Store) AddSlip(ctx context.Context, r SlipRequest, actor string) (Slip,
 		if err := x.Emit(EvSlip, r.Ticket, r.Counter, actor, map[string]any{"slip": id, "kind": r.Kind, "number": fmt.Sprintf("%d/%d", n, year), "procedure": r.Procedure}); err != nil {
 			return nil, err
 		}
+		if r.Key != "" {
+			if _, err := x.Exec("INSERT INTO idempotency (key, action, ticket, created_at) VALUES (?,?,?,?)", r.Key, "slip", id, now.UnixMilli()); err != nil {
+				return nil, fmt.Errorf("dossier: idempotency: %w", err)
+			}
+		}
 		return Slip{ID: id, Kind: r.Kind, Year: year, Number: n, Ticket: r.Ticket, Procedure: r.Procedure, Counter: r.Counter,
 			Official: actor, Applicant: r.Applicant, Reason: r.Reason, Missing: r.Missing, At: now}, nil
 	})
 	if err != nil {
 		return Slip{}, err
 	}
+	if id, ok := v.(slipID); ok {
+		return s.Slip(ctx, int64(id))
+	}
 	return v.(Slip), nil
 }
+
+// slipID is the slip an idempotency key already made.
+type slipID int64
 
 // Slip reads one slip.
 func (s *Store) Slip(ctx context.Context, id int64) (Slip, error) {

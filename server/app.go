@@ -138,14 +138,15 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	if err != nil {
 		return fail(err)
 	}
-	overrides, hours, err := a.calendarSettings()
+	hours, err := a.calendarHours()
+	if err != nil {
+		return fail(err)
+	}
+	overrides, err := a.allOverrides(ctx)
 	if err != nil {
 		return fail(err)
 	}
 	a.Dossiers = dossier.New(a.Engine, db, a.Cfg, overrides, hours, a.clock)
-	if err := a.applyOverrides(ctx); err != nil {
-		return fail(err)
-	}
 	a.Hub = display.NewHub(&displaySource{a: a}, display.Options{Logger: a.log})
 	a.openDevices()
 	a.metrics = newMetrics()

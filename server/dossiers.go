@@ -176,7 +176,7 @@ func (a *App) handleDossiers(w http.ResponseWriter, r *http.Request, p *auth.Pri
 		f.Department = p.Department // a department's staff see its dossiers
 	}
 	if f.DueBefore != "" {
-		if _, err := time.Parse("2006-01-02", f.DueBefore); err != nil {
+		if _, err := workday.ParseDate(f.DueBefore); err != nil {
 			a.writeError(w, r, apperr.New(apperr.Invalid, "bad-query", "Tham số không hợp lệ", "due_before must be YYYY-MM-DD"))
 			return
 		}
@@ -400,25 +400,17 @@ func (a *App) handlePublicDossier(w http.ResponseWriter, r *http.Request) {
 		"steps": v.Steps, "apology": v.Apology, "collect": v.CollectText})
 }
 
-// calendarSettings are the calendar's overrides and office hours from the
-// configuration (validated with it).
-func (a *App) calendarSettings() ([]workday.Override, workday.Hours, error) {
+// calendarHours are the office hours from the configuration (validated
+// with it).
+func (a *App) calendarHours() (workday.Hours, error) {
 	h := workday.DefaultHours()
 	if m, af, err := a.Cfg.Dossier.Hours.Sessions(); err == nil {
 		h.Morning, h.Afternoon = m, af
 	}
 	if err := h.Validate(); err != nil {
-		return nil, h, fmt.Errorf("dossier hours: %w", err)
+		return h, fmt.Errorf("dossier hours: %w", err)
 	}
-	var out []workday.Override
-	for _, o := range a.Cfg.Dossier.Overrides {
-		t, err := time.Parse("2006-01-02", o.Date)
-		if err != nil {
-			return nil, h, fmt.Errorf("dossier override %q: %w", o.Date, err)
-		}
-		out = append(out, workday.Override{Date: workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Working: o.Working, Reason: o.Reason})
-	}
-	return out, h, nil
+	return h, nil
 }
 
 // The hand-over screen: the control sheet's QR opens it on a phone (or a
@@ -671,28 +663,34 @@ func (a *App) applyOverrides(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	a.Dossiers.SetOverrides(all) // a later override of a date wins
+	a.Dossiers.SetOverrides(all)
 	return nil
 }
 
-// allOverrides are the configuration's overrides, then the admin's.
+// allOverrides are the configuration's overrides, then the admin's: a later
+// override of a date wins.
 func (a *App) allOverrides(ctx context.Context) ([]workday.Override, error) {
-	base, _, err := a.calendarSettings()
-	if err != nil {
-		return nil, err
-	}
 	extra, err := a.adminOverrides(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range extra {
-		t, err := time.Parse("2006-01-02", o.Date)
-		if err != nil {
-			continue
+	var out []workday.Override
+	add := func(date string, working bool, reason string) error {
+		d, err := workday.ParseDate(date)
+		if err == nil {
+			out = append(out, workday.Override{Date: d, Working: working, Reason: reason})
 		}
-		base = append(base, workday.Override{Date: workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, Working: o.Working, Reason: o.Reason})
+		return err
 	}
-	return base, nil
+	for _, o := range a.Cfg.Dossier.Overrides {
+		if err := add(o.Date, o.Working, o.Reason); err != nil {
+			return nil, fmt.Errorf("dossier override: %w", err)
+		}
+	}
+	for _, o := range extra {
+		add(o.Date, o.Working, o.Reason) // checked when they were saved
+	}
+	return out, nil
 }
 
 func (a *App) handleGetOverrides(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
@@ -724,7 +722,7 @@ func (a *App) handlePutOverrides(w http.ResponseWriter, r *http.Request, p *auth
 	for i := range b.Overrides {
 		o := &b.Overrides[i]
 		o.Source, o.Reason = "", strings.TrimSpace(o.Reason)
-		if _, err := time.Parse("2006-01-02", o.Date); err != nil || seen[o.Date] {
+		if _, err := workday.ParseDate(o.Date); err != nil || seen[o.Date] {
 			a.writeError(w, r, apperr.New(apperr.Invalid, "override-date", "Ngày không hợp lệ hoặc bị lặp: "+o.Date, "date must be YYYY-MM-DD, once"))
 			return
 		}

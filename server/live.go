@@ -252,6 +252,9 @@ func (f *liveFeed) push(ctx context.Context) {
 		subs = append(subs, s)
 	}
 	f.mu.Unlock()
+	if len(subs) == 0 {
+		return // nobody to tell; a monitor that connects gets a fresh state
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	mon, err := f.a.monitorState(ctx)

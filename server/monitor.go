@@ -407,14 +407,11 @@ func (w *screenWatch) offline(id string, clients int, now time.Time, th time.Dur
 // possibly lost, and raises an alert for each overdue or lost one: the
 // center no longer warns departments by hand.
 func (a *App) monitorDossiers(ctx context.Context, st *MonitorState, now time.Time) error {
-	near, overdue, err := a.Dossiers.Due(ctx)
-	if err != nil {
-		return err
-	}
 	open, err := a.Dossiers.List(ctx, dossier.Filter{State: "open"})
 	if err != nil {
 		return err
 	}
+	near, overdue := a.Dossiers.DueOf(open)
 	view := func(d dossier.Dossier) monitorDossier {
 		p, _ := a.procedure(d.Procedure)
 		dep, _ := a.Cfg.Department(d.Department)

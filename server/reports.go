@@ -20,14 +20,6 @@ import (
 // The reports: what the center director reads and what the province asks
 // for, as JSON, the Vietnamese narrative, CSV, XLSX, and a page with charts.
 
-func parseDay(s string) (workday.Date, error) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return workday.Date{}, err
-	}
-	return workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
-}
-
 // reportFilter reads from, to (or a preset), department, counter and
 // official, and checks them against the center.
 func reportFilter(cfg *config.Config, q map[string][]string, today workday.Date) (report.Filter, string, error) {
@@ -52,8 +44,8 @@ func reportFilter(cfg *config.Config, q map[string][]string, today workday.Date)
 		f.From, f.To, preset = p.From, p.To, "month"
 	default:
 		var err1, err2 error
-		f.From, err1 = parseDay(get("from"))
-		f.To, err2 = parseDay(get("to"))
+		f.From, err1 = workday.ParseDate(get("from"))
+		f.To, err2 = workday.ParseDate(get("to"))
 		if err1 != nil || err2 != nil {
 			return f, "", bad("Hãy nhập từ ngày, đến ngày dạng YYYY-MM-DD", "from and to must be YYYY-MM-DD")
 		}
@@ -156,11 +148,9 @@ func (a *App) handleReportsPage(w http.ResponseWriter, r *http.Request) {
 	data["Preset"], data["F"], data["S"] = preset, f, s
 	data["Text"] = report.Text(s)
 	data["Charts"] = []template.HTML{report.ChartLoadByHour(s), report.ChartWaits(s), report.ChartSatisfaction(s)}
-	data["FromText"], data["ToText"] = viDay(f.From), viDay(f.To)
+	data["FromText"], data["ToText"] = f.From.DMY(), f.To.DMY()
 	render(w, "reports.html", data)
 }
-
-func viDay(d workday.Date) string { return fmt.Sprintf("%02d/%02d/%d", d.Day, int(d.Month), d.Year) }
 
 // RunReport is `motcua report`: the same report from the data directory,
 // with the daemon running or not (it only reads).
@@ -178,7 +168,7 @@ func RunReport(ctx context.Context, configPath, dataDir string, q map[string][]s
 	}
 	defer db.Close()
 	a := &App{Cfg: cfg, DB: db}
-	_, hours, err := a.calendarSettings()
+	hours, err := a.calendarHours()
 	if err != nil {
 		return err
 	}

@@ -332,7 +332,7 @@ func (s *Store) Receive(ctx context.Context, r ReceiveRequest, actor string) (Do
 	app, _ := json.Marshal(r.Applicant)
 	docs, _ := json.Marshal(r.Documents)
 	v, err := s.e.Write(ctx, func(x *queue.Tx) (any, error) {
-		if id, ok, err := replay(x, r.Key, "dossier"); err != nil || ok {
+		if id, ok, err := x.Replay(r.Key, "dossier"); err != nil || ok {
 			if err != nil {
 				return nil, err
 			}
@@ -388,7 +388,7 @@ func (s *Store) Receive(ctx context.Context, r ReceiveRequest, actor string) (Do
 			"department": d.Department, "due_date": d.DueDate, "return_channel": d.ReturnChannel}); err != nil {
 			return nil, err
 		}
-		return d, remember(x, r.Key, "dossier", d.ID)
+		return d, x.Remember(r.Key, "dossier", d.ID)
 	})
 	if err != nil {
 		return Dossier{}, err
@@ -453,7 +453,7 @@ func (s *Store) AddSlip(ctx context.Context, r SlipRequest, actor string) (Slip,
 	app, _ := json.Marshal(r.Applicant)
 	missing, _ := json.Marshal(r.Missing)
 	v, err := s.e.Write(ctx, func(x *queue.Tx) (any, error) {
-		if id, ok, err := replay(x, r.Key, "slip"); err != nil || ok {
+		if id, ok, err := x.Replay(r.Key, "slip"); err != nil || ok {
 			if err != nil {
 				return nil, err
 			}
@@ -478,7 +478,7 @@ func (s *Store) AddSlip(ctx context.Context, r SlipRequest, actor string) (Slip,
 		if err := x.Emit(EvSlip, r.Ticket, r.Counter, actor, map[string]any{"slip": id, "kind": r.Kind, "number": fmt.Sprintf("%d/%d", n, year), "procedure": r.Procedure}); err != nil {
 			return nil, err
 		}
-		if err := remember(x, r.Key, "slip", id); err != nil {
+		if err := x.Remember(r.Key, "slip", id); err != nil {
 			return nil, err
 		}
 		return Slip{ID: id, Kind: r.Kind, Year: year, Number: n, Ticket: r.Ticket, Procedure: r.Procedure, Counter: r.Counter,
@@ -514,35 +514,4 @@ func (s *Store) Slip(ctx context.Context, id int64) (Slip, error) {
 	json.Unmarshal([]byte(app), &sl.Applicant)
 	json.Unmarshal([]byte(missing), &sl.Missing)
 	return sl, nil
-}
-
-// replay finds what an idempotency key made before (the engine's table of
-// keys: the id is a dossier's or a slip's, by action).
-func replay(x *queue.Tx, key, action string) (int64, bool, error) {
-	if key == "" {
-		return 0, false, nil
-	}
-	var act string
-	var id int64
-	err := x.QueryRow("SELECT action, ticket FROM idempotency WHERE key = ?", key).Scan(&act, &id)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return 0, false, nil
-	case err != nil:
-		return 0, false, fmt.Errorf("dossier: idempotency: %w", err)
-	case act != action:
-		return 0, false, conflict("idempotency-key-reused", "Mã yêu cầu đã được dùng cho một thao tác khác", "Idempotency-Key was used for %q", act)
-	}
-	return id, true, nil
-}
-
-// remember records what key made, in the same transaction.
-func remember(x *queue.Tx, key, action string, id int64) error {
-	if key == "" {
-		return nil
-	}
-	if _, err := x.Exec("INSERT INTO idempotency (key, action, ticket, created_at) VALUES (?,?,?,?)", key, action, id, x.Now().UnixMilli()); err != nil {
-		return fmt.Errorf("dossier: idempotency: %w", err)
-	}
-	return nil
 }

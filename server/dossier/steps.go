@@ -216,33 +216,30 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Dossier, error) {
 	return out, rows.Err()
 }
 
-// Due lists the dossiers not yet resolved that are overdue, and those due
-// within NearDueDays working days, for the monitor and the daily digest.
-func (s *Store) Due(ctx context.Context) (near, overdue []Dossier, err error) {
+// DueOf sorts dossiers not yet resolved into overdue ones and those due
+// within NearDueDays working days, for the monitor and the daily digest;
+// those with their result ready, or due later, are in neither.
+func (s *Store) DueOf(ds []Dossier) (near, overdue []Dossier) {
 	today := workday.DateOf(s.clk.Now())
 	limit := today
+	cal := s.Calendar()
 	for n := 0; n < max(s.cfg.Dossier.NearDueDays, 0); {
 		limit = limit.AddDays(1)
-		if ok, _ := s.Calendar().Working(limit); ok {
+		if ok, _ := cal.Working(limit); ok {
 			n++
 		}
 	}
-	ds, err := s.List(ctx, Filter{State: "open", DueBefore: limit.String()})
-	if err != nil {
-		return nil, nil, err
-	}
 	near, overdue = []Dossier{}, []Dossier{}
 	for _, d := range ds {
-		if d.State == ResultReady {
-			continue
-		}
-		if d.DueDate < today.String() {
+		switch {
+		case d.State == ResultReady || d.State == Returned || d.DueDate > limit.String():
+		case d.DueDate < today.String():
 			overdue = append(overdue, d)
-		} else {
+		default:
 			near = append(near, d)
 		}
 	}
-	return near, overdue, nil
+	return near, overdue
 }
 
 // StepRequest is one step of a dossier.
@@ -324,7 +321,7 @@ func (s *Store) AddStep(ctx context.Context, code string, r StepRequest, actor s
 				if !strings.HasPrefix(r.To, "consulted:") || !s.validParty(r.To) {
 					return nil, invalid("party", "Hãy ghi cơ quan được lấy ý kiến", "to must be consulted:<name>")
 				}
-				if _, err := time.Parse("2006-01-02", r.Deadline); err != nil {
+				if _, err := workday.ParseDate(r.Deadline); err != nil {
 					return nil, invalid("deadline", "Hãy ghi hạn trả lời của cơ quan được lấy ý kiến", "deadline YYYY-MM-DD")
 				}
 			}
@@ -360,7 +357,7 @@ func (s *Store) AddStep(ctx context.Context, code string, r StepRequest, actor s
 			}
 			// the period grows by the working days the dossier was paused
 			lost := s.workingDaysBetween(workday.DateOf(*paused), workday.DateOf(now))
-			due, _ := parseDate(d.DueDate)
+			due, _ := workday.ParseDate(d.DueDate)
 			for n := 0; n < lost; {
 				due = due.AddDays(1)
 				if ok, _ := s.Calendar().Working(due); ok {
@@ -434,7 +431,7 @@ func (s *Store) checkApology(d Dossier, r StepRequest, now time.Time) error {
 	if strings.TrimSpace(r.Note) == "" {
 		return invalid("apology-reason", "Hãy ghi lý do chậm trả kết quả", "note (reason) is required")
 	}
-	due, err := parseDate(d.DueDate)
+	due, err := workday.ParseDate(d.DueDate)
 	if err != nil {
 		return fmt.Errorf("dossier: due date %q: %w", d.DueDate, err)
 	}
@@ -446,7 +443,7 @@ func (s *Store) checkApology(d Dossier, r StepRequest, now time.Time) error {
 	if today := workday.DateOf(now); today.After(last) {
 		return conflict("apology-late", fmt.Sprintf("Phải xin lỗi chậm nhất một ngày làm việc trước ngày hẹn (%s)", last.String()), "today %s is after %s", today, last)
 	}
-	nd, err := parseDate(r.NewDue)
+	nd, err := workday.ParseDate(r.NewDue)
 	if err != nil || !nd.After(due) {
 		return invalid("apology-date", "Ngày hẹn mới phải sau ngày hẹn cũ", "new_due_date must be a date after %s", d.DueDate)
 	}
@@ -454,15 +451,6 @@ func (s *Store) checkApology(d Dossier, r StepRequest, now time.Time) error {
 		return invalid("apology-date", "Ngày hẹn mới phải là ngày làm việc", "%s is not a working day", r.NewDue)
 	}
 	return nil
-}
-
-// parseDate reads "YYYY-MM-DD".
-func parseDate(s string) (workday.Date, error) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return workday.Date{}, err
-	}
-	return workday.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
 }
 
 // RateByCitizen stores the applicant's own rating of a returned dossier,

@@ -33,6 +33,24 @@ func (x *Tx) Emit(typ string, ticket int64, counter, actor string, data map[stri
 	return x.t.emit(typ, tk, counter, actor, data)
 }
 
+// Replay finds what an idempotency key was first used for (the id it
+// made), as the queue's own operations do; a key used for another action
+// is a conflict.
+func (x *Tx) Replay(key, action string) (int64, bool, error) {
+	if key == "" {
+		return 0, false, nil
+	}
+	return x.t.replay(key, action)
+}
+
+// Remember records that key made id, in the transaction.
+func (x *Tx) Remember(key, action string, id int64) error {
+	if key == "" {
+		return nil
+	}
+	return x.t.remember(key, action, id)
+}
+
 // Write runs fn in the writer and returns its result once committed; an
 // error from fn rolls back what it did.
 func (e *Engine) Write(ctx context.Context, fn func(x *Tx) (any, error)) (any, error) {

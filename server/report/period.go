@@ -51,14 +51,12 @@ func Presets(today workday.Date, closeDay int) []Preset {
 	from := date(sy, time.Month(sq*3), closeDay) // month 0 is December of the year before
 	to := date(sy, time.Month(sq*3+3), closeDay-1)
 	out = append(out,
-		Preset{"period-quarter", fmt.Sprintf("Kỳ báo cáo quý %d/%d (%s–%s)", sq+1, sy, ddmm(from), ddmm(to)), from, to},
+		Preset{"period-quarter", fmt.Sprintf("Kỳ báo cáo quý %d/%d (%s–%s)", sq+1, sy, from.DMY(), to.DMY()), from, to},
 		Preset{"period-half", fmt.Sprintf("Kỳ báo cáo 6 tháng %d", sy), date(sy, 0, closeDay), date(sy, 6, closeDay-1)},
 		Preset{"period-year", fmt.Sprintf("Kỳ báo cáo năm %d", sy), date(sy, 0, closeDay), date(sy, 12, closeDay-1)},
 	)
 	return out
 }
-
-func ddmm(d workday.Date) string { return fmt.Sprintf("%02d/%02d/%d", d.Day, int(d.Month), d.Year) }
 
 // PresetByKey finds a preset by its key.
 func PresetByKey(today workday.Date, closeDay int, key string) (Preset, bool) {

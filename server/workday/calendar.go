@@ -25,6 +25,21 @@ func DateOf(t time.Time) Date {
 	return Date{y, m, d}
 }
 
+// ParseDate reads "2026-03-09".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return Date{}, fmt.Errorf("workday: date %q: want YYYY-MM-DD", s)
+	}
+	return Date{t.Year(), t.Month(), t.Day()}, nil
+}
+
+// DMY formats d as "09/03/2026", as tables and forms write it.
+func (d Date) DMY() string {
+	d = d.norm()
+	return fmt.Sprintf("%02d/%02d/%04d", d.Day, int(d.Month), d.Year)
+}
+
 // String formats d as "2026-03-09".
 func (d Date) String() string {
 	d = d.norm()

@@ -86,6 +86,7 @@ func formsFixtures() (dossier, apology, supplement, refusal map[string]any) {
 		Sets                        int
 		ReceivedText, DueText       string
 		ReceivedDate, DueDate       string
+		ReceivedDay                 string
 		ReturnChannel               string
 		Official, CounterName       string
 		BookEntry                   string
@@ -134,7 +135,7 @@ func formsFixtures() (dossier, apology, supplement, refusal map[string]any) {
 			{"Hợp đồng thuê địa điểm kinh doanh", "Bản sao", 2},
 		},
 		Sets:         1,
-		ReceivedText: "09 giờ 15 phút, ngày 03 tháng 3 năm 2026", ReceivedDate: "03/03/2026",
+		ReceivedText: "09 giờ 15 phút, ngày 03 tháng 3 năm 2026", ReceivedDate: "03/03/2026", ReceivedDay: "ngày 03 tháng 3 năm 2026",
 		DueText: "16 giờ 00 phút, ngày 06 tháng 3 năm 2026", DueDate: "06/03/2026",
 		ReturnChannel: "Tại Trung tâm (quầy số 3)",
 		Official:      "Trần Văn Dũng", CounterName: "Quầy số 3",

@@ -268,16 +268,10 @@ var dossierPages = template.Must(template.ParseFS(dossierFS, "web/dossier/*.html
 func (a *App) renderDossierPage(w http.ResponseWriter, r *http.Request, name string, data map[string]any) {
 	data["CSS"] = staffAssets.URL("forms.css")
 	data["JS"] = staffAssets.URL("forms.js")
-	var buf bytes.Buffer
-	if err := dossierPages.ExecuteTemplate(&buf, name, data); err != nil {
+	csp := "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+	if err := writePage(w, dossierPages, name, http.StatusOK, csp, data); err != nil {
 		a.writeError(w, r, err)
-		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
-	w.Write(buf.Bytes())
 }
 
 // handleDossierPrint serves the A5 print views of a dossier to staff.
@@ -348,18 +342,10 @@ func (a *App) handleTracker(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *App) renderPublic(w http.ResponseWriter, status int, name string, data map[string]any) {
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
+	w.Header().Set("Referrer-Policy", "no-referrer") // the token stays out of other sites' logs
+	if err := writePage(w, pages, name, status, "default-src 'self'; style-src 'self'; frame-ancestors 'none'", data); err != nil {
 		http.Error(w, "template error", http.StatusInternalServerError)
-		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; frame-ancestors 'none'")
-	h.Set("Referrer-Policy", "no-referrer") // the token stays out of other sites' logs
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
 }
 
 // handleLookup is /tra-cuu: a code's progress and nothing more, throttled

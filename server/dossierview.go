@@ -56,6 +56,7 @@ type DossierView struct {
 	Sets                        int
 	ReceivedText, DueText       string
 	ReceivedDate, DueDate       string
+	ReceivedDay                 string // "ngày 03 tháng 3 năm 2026", beside the place
 	ReturnChannel               string
 	Official, CounterName       string
 	BookEntry                   string
@@ -179,7 +180,7 @@ func (a *App) dossierView(d dossier.Dossier, public bool) DossierView {
 	v := DossierView{Center: a.Cfg.Center.Name, CenterParent: a.Cfg.Center.Parent, Place: a.Cfg.Center.Place,
 		Code: d.Code, TrackURL: a.trackURL(d), Procedure: a.procedureView(d.Procedure), Masked: maskName(d.Applicant.Name),
 		Sets: d.Sets, ReceivedText: viLongTime(d.ReceivedAt), DueText: viLongTime(d.DueAt),
-		ReceivedDate: d.ReceivedAt.In(clock.Local).Format("02/01/2006"), DueDate: ddmmyyyy(d.DueDate),
+		ReceivedDate: d.ReceivedAt.In(clock.Local).Format("02/01/2006"), DueDate: ddmmyyyy(d.DueDate), ReceivedDay: viDate(d.ReceivedAt),
 		ReturnChannel: channelVI(d.ReturnChannel, c.Number), CounterName: c.Name,
 		BookEntry: fmt.Sprintf("%04d/%d", d.BookNo, d.BookYear), StateText: capitalize(dossier.StateVI(d.State)),
 		Timeliness: map[string]string{"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Trễ hạn"}[d.Timeliness],

@@ -37,18 +37,30 @@ var pageFuncs = template.FuncMap{
 	"percent": report.Percent,
 }
 
-func render(w http.ResponseWriter, name string, data any) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
-	// drawn whole first: a template error is a clean 500, not half a page,
-	// and a client gone mid-write is not mistaken for one
+// writePage draws template name of t whole, then sends it with status and
+// the page's content security policy. Drawn first: a template error is an
+// error to answer, not half a page, and a client gone mid-write is not
+// mistaken for one. Nothing is written when it fails.
+func writePage(w http.ResponseWriter, t *template.Template, name string, status int, csp string, data any) error {
 	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
-		http.Error(w, "template error", http.StatusInternalServerError)
-		return
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return fmt.Errorf("page %s: %w", name, err)
 	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Security-Policy", csp)
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+	return nil
+}
+
+// render draws a staff or device page of web/*.html.
+func render(w http.ResponseWriter, name string, data any) {
+	if err := writePage(w, pages, name, http.StatusOK, "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'", data); err != nil {
+		http.Error(w, "template error", http.StatusInternalServerError)
+	}
 }
 
 type counterRow struct {
@@ -396,24 +408,15 @@ func (a *App) ticketNotFound(w http.ResponseWriter, r *http.Request) {
 func (a *App) renderTicketPage(w http.ResponseWriter, r *http.Request, status int, data map[string]any) {
 	data["CSS"] = ticketAssets.URL("ticket.css")
 	data["JS"] = ticketAssets.URL("ticket.js")
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, "ticket.html", data); err != nil {
-		a.writeError(w, r, err)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
 	// 'self' covers same-host ws: in CSP 3; older phone browsers want it named
 	connect := "'self'"
 	if hostRE.MatchString(r.Host) {
 		connect += " ws://" + r.Host + " wss://" + r.Host
 	}
-	h.Set("Content-Security-Policy", "default-src 'self'; connect-src "+connect+
-		"; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	csp := "default-src 'self'; connect-src " + connect + "; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+	if err := writePage(w, pages, "ticket.html", status, csp, data); err != nil {
+		a.writeError(w, r, err)
+	}
 }
 
 var hostRE = regexp.MustCompile(`^[A-Za-z0-9.\-]+(:[0-9]+)?$|^\[[0-9A-Fa-f:.]+\](:[0-9]+)?$`)

@@ -510,5 +510,15 @@ func reportCmd(args []string, stdout, stderr io.Writer) error {
 			q.Set(k, v)
 		}
 	}
-	return server.RunReport(context.Background(), c.config, c.data, q, *format, stdout)
+	cfg, err := loadConfig(c.config)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	db, err := openStore(ctx, c.data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return server.RunReport(ctx, cfg, db, q, *format, stdout)
 }

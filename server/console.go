@@ -186,10 +186,16 @@ const consoleQueueMax = 50
 
 func (a *App) consoleState(ctx context.Context, id string, p *auth.Principal) (*ConsoleState, error) {
 	now := a.clock.Now()
-	cs, err := a.Engine.Counter(ctx, id)
+	// every counter once: this one, and the others as transfer targets
+	all, err := a.Engine.Counters(ctx)
 	if err != nil {
 		return nil, err
 	}
+	i := slices.IndexFunc(all, func(c queue.CounterStatus) bool { return c.ID == id })
+	if i < 0 {
+		return nil, placeErrors[placeCounter].notFound(id)
+	}
+	cs := all[i]
 	st := &ConsoleState{Now: now, Me: map[string]string{"name": p.Name, "username": p.Username, "role": p.Role},
 		MayCallAny:   p.Is(auth.RoleSupervisor) || a.Cfg.Queue.OfficialsMayCallSpecific,
 		RatingLevels: queue.RatingLevels(a.Cfg.Queue.RatingLevels), Devices: a.counterDevices(id)}
@@ -246,10 +252,6 @@ func (a *App) consoleState(ctx context.Context, id string, p *auth.Principal) (*
 		return nil, err
 	}
 	st.Today = days[id]
-	all, err := a.Engine.Counters(ctx)
-	if err != nil {
-		return nil, err
-	}
 	number := map[string]int{}
 	for _, c := range all {
 		number[c.ID] = c.Number

@@ -152,21 +152,9 @@ func (a *App) handleReportsPage(w http.ResponseWriter, r *http.Request) {
 	render(w, "reports.html", data)
 }
 
-// RunReport is `motcua report`: the same report from the data directory,
+// RunReport is `motcua report`: the same report from the center's database,
 // with the daemon running or not (it only reads).
-func RunReport(ctx context.Context, configPath, dataDir string, q map[string][]string, format string, w io.Writer) error {
-	cfg := config.Demo()
-	if configPath != "" {
-		var err error
-		if cfg, err = config.Load(configPath); err != nil {
-			return err
-		}
-	}
-	db, err := store.Open(ctx, dataDir+"/motcua.db")
-	if err != nil {
-		return err
-	}
-	defer db.Close()
+func RunReport(ctx context.Context, cfg *config.Config, db *store.DB, q map[string][]string, format string, w io.Writer) error {
 	a := &App{Cfg: cfg, DB: db}
 	hours, err := a.calendarHours()
 	if err != nil {

@@ -490,3 +490,30 @@ func TestDossierStepsByForm(t *testing.T) {
 		t.Errorf("after the forms: %+v", got.Dossier)
 	}
 }
+
+func TestProceduresAPI(t *testing.T) {
+	d := boot(t, "")
+	var ps []struct {
+		ID, Code, Name, Department string
+		ProcessingDays             int `json:"processing_days"`
+		ProcessingHours            int `json:"processing_hours"`
+		Documents                  []string
+	}
+	r := d.do("GET", "/api/v1/procedures", d.token("kiosk", "kiosk-1"), nil)
+	r.json(t, &ps)
+	if r.status != 200 || len(ps) != len(d.app.Cfg.Procedures) {
+		t.Fatalf("procedures: %d, %d of %d", r.status, len(ps), len(d.app.Cfg.Procedures))
+	}
+	found := false
+	for _, p := range ps {
+		if p.ID == "1.001612" {
+			found = p.Code == p.ID && p.Department == "khdt" && p.ProcessingDays == 3 && len(p.Documents) > 0
+		}
+	}
+	if !found {
+		t.Errorf("1.001612 missing or wrong: %+v", ps)
+	}
+	if r := d.do("GET", "/api/v1/procedures", d.token("display", "sanh"), nil); r.status != 403 {
+		t.Errorf("a screen reads the catalogue: %d", r.status)
+	}
+}

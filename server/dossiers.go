@@ -736,3 +736,36 @@ func (a *App) handlePutOverrides(w http.ResponseWriter, r *http.Request, p *auth
 	a.log.Info("calendar overrides changed", "component", "calendar", "count", len(b.Overrides), "by", p.Name)
 	a.handleGetOverrides(w, r, p)
 }
+
+// procedureJSON is a procedure of the catalogue as shared/API.md lists it
+// (id is the mã TTHC), with the rest of its definition.
+type procedureJSON struct {
+	ID              string   `json:"id"`
+	Code            string   `json:"code"`
+	Name            string   `json:"name"`
+	Service         string   `json:"service"`
+	Department      string   `json:"department"`
+	DepartmentName  string   `json:"department_name"`
+	Field           string   `json:"field,omitempty"`
+	ProcessingDays  int      `json:"processing_days"`
+	ProcessingHours int      `json:"processing_hours,omitempty"`
+	SameDay         bool     `json:"same_day,omitempty"`
+	Fees            string   `json:"fees"`
+	Documents       []string `json:"documents"`
+	OnlineLevel     int      `json:"online_level,omitempty"`
+}
+
+func (a *App) handleProcedures(w http.ResponseWriter, r *http.Request, _ *auth.Principal) {
+	out := make([]procedureJSON, 0, len(a.Cfg.Procedures))
+	for _, p := range a.Cfg.Procedures {
+		v := a.procedureView(p.Code)
+		docs := p.Documents
+		if docs == nil {
+			docs = []string{}
+		}
+		out = append(out, procedureJSON{ID: p.Code, Code: p.Code, Name: p.Name, Service: p.Service, Department: p.Department,
+			DepartmentName: v.DepartmentName, Field: p.Field, ProcessingDays: p.ProcessingDays, ProcessingHours: p.ProcessingHours,
+			SameDay: p.SameDay, Fees: v.Fees, Documents: docs, OnlineLevel: p.OnlineLevel})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -72,6 +72,7 @@ func (a *App) routes() http.Handler {
 	api("GET /ws/monitor", supervisor, a.handleMonitorWS)
 	api("PUT /api/v1/counters/{id}/services", supervisor, a.handleSetCounterServices)
 	api("POST /api/v1/tickets/move", supervisor, a.handleMoveTickets)
+	api("GET /api/v1/procedures", kioskPlus, a.handleProcedures)
 	api("POST /api/v1/dossiers", officialUp, a.handleReceiveDossier)
 	api("GET /api/v1/dossiers", officialUp, a.handleDossiers)
 	api("GET /api/v1/dossiers/{code}", officialUp, a.handleDossier)
